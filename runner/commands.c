@@ -1,0 +1,14 @@
+/* commands.c - the table of subcommands, in the order `floe --help` lists
+ * them. Each is defined in its own runner/cmd_<name>.c. */
+#include <stddef.h>
+
+#include "cli.h"
+
+extern const fl_cmd fl_cmd_version;
+extern const fl_cmd fl_cmd_hash;
+
+const fl_cmd *const fl_commands[] = {
+	&fl_cmd_version,
+	&fl_cmd_hash,
+	NULL,
+};
