@@ -275,6 +275,48 @@ fail:
 	return rc;
 }
 
+int fl_table_copy(fl_table **out, const fl_table *t, fl_err *err)
+{
+	fl_table *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = fl_table_new(&r, err)) < 0 || (rc = fl_table_add_rows(r, t->n_rows, err)) < 0)
+		goto fail;
+	for (size_t c = 0; c < t->n_cols; c++)
+		if ((rc = fl_table_add_copy(r, t, c, NULL, err)) < 0)
+			goto fail;
+	*out = r;
+	return 0;
+fail:
+	fl_table_free(r);
+	return rc;
+}
+
+int fl_table_add_copy(fl_table *dst, const fl_table *src, size_t col,
+		      const char *name, fl_err *err)
+{
+	const fl_column *s = &src->cols[col];
+	int c;
+
+	if (dst->n_rows != src->n_rows)
+		return fl_err_set(err, FL_EINVAL, "copying column '%s': %zu rows, expected %zu",
+				  s->name, src->n_rows, dst->n_rows);
+	if ((c = fl_table_add_column(dst, name ? name : s->name, s->type, err)) < 0)
+		return c;
+	if (s->type == FL_COL_NUMERIC) {
+		memcpy(dst->cols[c].num, s->num, src->n_rows * sizeof(double));
+		return c;
+	}
+	for (size_t l = 0; l < s->n_levels; l++) {
+		int32_t v = fl_table_intern(dst, (size_t)c, s->levels[l], strlen(s->levels[l]), err);
+		if (v < 0)
+			return v;
+	}
+	memcpy(dst->cols[c].codes, s->codes, src->n_rows * sizeof(int32_t));
+	return c;
+}
+
 static int append_column(fl_table *dst, size_t c, const fl_table *src, size_t at,
 			 fl_err *err)
 {

@@ -100,6 +100,15 @@ int fl_table_clone_schema(fl_table **out, const fl_table *t, fl_err *err);
 int fl_table_take(fl_table **out, const fl_table *t, const uint32_t *rows,
 		  size_t n, fl_err *err);
 
+/* A deep copy of `t`. */
+int fl_table_copy(fl_table **out, const fl_table *t, fl_err *err);
+
+/* Append to `dst` a copy of column `col` of `src` (values and levels),
+ * named `name` (NULL: the same name). dst->n_rows must equal
+ * src->n_rows. Returns the new column's index or a negative status. */
+int fl_table_add_copy(fl_table *dst, const fl_table *src, size_t col,
+		      const char *name, fl_err *err);
+
 /* Append all rows of `src` to `dst`: the same column names and types in the
  * same order; categorical values are re-interned into dst's levels. */
 int fl_table_append(fl_table *dst, const fl_table *src, fl_err *err);
