@@ -116,7 +116,8 @@ static int fill_chunk(fl_csv_reader *r, chunk *c, fl_err *err)
 
 	if ((rc = ensure_cap(&c->buf, &c->cap, want + len + 2, err)) < 0)
 		return rc;
-	memcpy(c->buf, r->carry, len);
+	if (len)
+		memcpy(c->buf, r->carry, len);
 	for (;;) {
 		if ((n = read_some(r, c->buf + len, want, err)) < 0)
 			return FL_EIO;
