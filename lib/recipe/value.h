@@ -59,6 +59,17 @@ void fl_value_free(fl_value *v);
  * Used to fill in defaults. NULL when out of memory. */
 fl_value *fl_value_new_scalar(const char *text, fl_pos pos);
 
+/* A new empty mapping at `pos`; NULL when out of memory. */
+fl_value *fl_value_new_map(fl_pos pos);
+
+/* A deep copy of `v` (positions still point at the original document's
+ * file name, which must outlive the copy). NULL when out of memory. */
+fl_value *fl_value_copy(const fl_value *v);
+
+/* Append key -> val to a mapping (or val to a sequence, key NULL); takes
+ * ownership of both on success. -1 when out of memory. */
+int fl_value_append(fl_value *parent, fl_value *key, fl_value *val);
+
 /* Map lookup: the value for `key`, or NULL (also when v is not a map).
  * Borrowed. fl_value_key() gives the key node (for its position). */
 const fl_value *fl_value_get(const fl_value *v, const char *key);
