@@ -189,9 +189,9 @@ static int parse_inputs(fl_recipe *r, fl_err *err)
 	if (!(r->inputs = calloc(m->n ? m->n : 1, sizeof(*r->inputs))))
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	for (size_t i = 0; i < m->n; i++) {
+		r->n_inputs++; /* counted first, so a half-parsed one is freed too */
 		if ((rc = parse_input(r, &r->inputs[i], m->keys[i], m->items[i], err)) < 0)
 			return rc;
-		r->n_inputs++;
 	}
 	return 0;
 }
@@ -217,11 +217,10 @@ static int add_ref(fl_step_def *st, const char *slot, const fl_value *ref,
 					      "step '%s' has two inputs named '%s'", st->name,
 					      slot);
 	x->node = ref;
-	if ((rc = dup_str(&x->slot, slot, err)) < 0 ||
-	    (rc = dup_str(&x->text, ref->text, err)) < 0)
+	st->n_inputs++; /* counted first, so a half-made one is freed too */
+	if ((rc = dup_str(&x->slot, slot, err)) < 0)
 		return rc;
-	st->n_inputs++;
-	return 0;
+	return dup_str(&x->text, ref->text, err);
 }
 
 static int parse_step_inputs(fl_step_def *st, fl_err *err)
