@@ -28,15 +28,15 @@ typedef struct node {
 	size_t first;      /* folders: index of the first child */
 	size_t count;      /* folders: number of children */
 	fl_digest digest;  /* filled by the hashing passes */
-	int cached;        /* files: digest came from the cache */
-	struct stat st;    /* files: lstat(), for the cache */
 } node;
 
 typedef struct tree {
 	node *v;            /* all nodes; v[0] is the root */
 	size_t n, cap;
-	size_t *files;      /* indices of regular files */
+	size_t *files;      /* indices of regular files to hash */
+	struct stat *file_st; /* their lstat(), for the cache (when there is one) */
 	size_t n_files, cap_files;
+	uint64_t cached_files, cached_bytes; /* files answered by the cache */
 	const fl_progress *progress;
 	const fl_hashtree_cache *cache; /* may be NULL */
 	atomic_size_t done; /* files hashed so far */
@@ -57,7 +57,7 @@ static int push_node(tree *t, size_t *idx, fl_err *err)
 	return 0;
 }
 
-static int push_file(tree *t, size_t idx, fl_err *err)
+static int push_file(tree *t, size_t idx, const struct stat *st, fl_err *err)
 {
 	if (t->n_files == t->cap_files) {
 		size_t cap = t->cap_files ? t->cap_files * 2 : 256;
@@ -65,8 +65,16 @@ static int push_file(tree *t, size_t idx, fl_err *err)
 		if (!f)
 			return fl_err_set(err, FL_ENOMEM, "out of memory");
 		t->files = f;
+		if (t->cache) {
+			struct stat *s = realloc(t->file_st, cap * sizeof(*s));
+			if (!s)
+				return fl_err_set(err, FL_ENOMEM, "out of memory");
+			t->file_st = s;
+		}
 		t->cap_files = cap;
 	}
+	if (t->cache)
+		t->file_st[t->n_files] = *st;
 	t->files[t->n_files++] = idx;
 	return 0;
 }
@@ -164,12 +172,16 @@ static int add_children(tree *t, size_t idx, fl_err *err)
 	t->v[idx].first = first;
 	t->v[idx].count = rc == 0 ? n : 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		size_t dlen = strlen(t->v[idx].path), slot = first + i;
-		char *p;
-		if (asprintf(&p, "%s/%s", t->v[idx].path, names[i]) < 0) {
+		size_t dlen = strlen(t->v[idx].path), nlen = strlen(names[i]);
+		size_t slot = first + i;
+		char *p = malloc(dlen + nlen + 2); /* "dir/name" */
+		if (!p) {
 			rc = fl_err_set(err, FL_ENOMEM, "out of memory");
 			break;
 		}
+		memcpy(p, t->v[idx].path, dlen);
+		p[dlen] = '/';
+		memcpy(p + dlen + 1, names[i], nlen + 1);
 		rc = add_path(t, p, dlen + 1, &slot, err);
 	}
 	free_names(names, n);
@@ -197,10 +209,13 @@ static int add_path(tree *t, char *path, size_t name_off, size_t *idx_out,
 	if ((rc = classify(&t->v[idx], &st, err)) < 0)
 		return rc;
 	if (t->v[idx].type == 'f') {
-		t->v[idx].st = st;
-		if (t->cache && t->cache->lookup(t->cache->ud, path, &st, &t->v[idx].digest))
-			t->v[idx].cached = 1;
-		return push_file(t, idx, err);
+		if (t->cache && t->cache->lookup(t->cache->ud, path, &st, &t->v[idx].digest)) {
+			/* known digest: no hashing pass (and no threads) for it */
+			t->cached_files++;
+			t->cached_bytes += t->v[idx].size;
+			return 0;
+		}
+		return push_file(t, idx, &st, err);
 	}
 	if (t->v[idx].type == 'd')
 		return add_children(t, idx, err);
@@ -224,7 +239,7 @@ static int hash_file_item(void *ud, size_t i, int worker, fl_err *err)
 	int rc;
 
 	(void)worker;
-	rc = nd->cached ? 0 : fl_sha256_file(nd->path, &nd->digest, err);
+	rc = fl_sha256_file(nd->path, &nd->digest, err);
 	size_t done = atomic_fetch_add(&t->done, 1) + 1;
 	if (t->progress && (done % 256 == 0 || done == t->n_files))
 		fl_progress_report(t->progress, "hashing", done, t->n_files);
@@ -235,18 +250,30 @@ static int fold_dir(tree *t, size_t idx, fl_err *err)
 {
 	node *nd = &t->v[idx];
 	fl_sha256_ctx *h = NULL;
-	char head[64];
+	char head[320];
 	int rc;
 
 	if ((rc = fl_sha256_new(&h, err)) < 0)
 		return rc;
 	for (size_t c = nd->first; c < nd->first + nd->count && rc == 0; c++) {
 		node *ch = &t->v[c];
-		int k = snprintf(head, sizeof(head), "%c %o ", ch->type, ch->mode);
-		if ((rc = fl_sha256_update(h, head, (size_t)k, err)) < 0 ||
-		    (rc = fl_sha256_update(h, ch->name, strlen(ch->name) + 1, err)) < 0)
-			break;
-		rc = fl_sha256_update(h, ch->digest.b, FL_SHA256_LEN, err);
+		size_t nlen = strlen(ch->name) + 1, k = 6;
+		/* "<type> <mode> <name>\0<digest>" in one update; modes are
+		 * always three octal digits (644, 755, 777) */
+		head[0] = ch->type;
+		head[1] = ' ';
+		head[2] = (char)('0' + ((ch->mode >> 6) & 7));
+		head[3] = (char)('0' + ((ch->mode >> 3) & 7));
+		head[4] = (char)('0' + (ch->mode & 7));
+		head[5] = ' ';
+		if (nlen + 6 + FL_SHA256_LEN <= sizeof(head)) {
+			memcpy(head + k, ch->name, nlen);
+			memcpy(head + k + nlen, ch->digest.b, FL_SHA256_LEN);
+			rc = fl_sha256_update(h, head, k + nlen + FL_SHA256_LEN, err);
+		} else if ((rc = fl_sha256_update(h, head, k, err)) == 0 &&
+			   (rc = fl_sha256_update(h, ch->name, nlen, err)) == 0) {
+			rc = fl_sha256_update(h, ch->digest.b, FL_SHA256_LEN, err);
+		}
 	}
 	if (rc == 0)
 		rc = fl_sha256_final(h, &nd->digest, err);
@@ -276,6 +303,7 @@ static void tree_free(tree *t)
 		free(t->v[i].path);
 	free(t->v);
 	free(t->files);
+	free(t->file_st);
 }
 
 int fl_hash_path(const char *path, const fl_hashtree_opts *opts,
@@ -296,25 +324,22 @@ int fl_hash_path(const char *path, const fl_hashtree_opts *opts,
 	atomic_init(&t.done, 0);
 	if ((rc = add_path(&t, p, 0, &root, err)) < 0)
 		goto cleanup;
-	if ((rc = fl_parallel_for(t.n_files, opts->n_threads, hash_file_item, &t,
-				  err)) < 0)
+	if (t.n_files &&
+	    (rc = fl_parallel_for(t.n_files, opts->n_threads, hash_file_item, &t, err)) < 0)
 		goto cleanup;
 	for (size_t i = 0; t.cache && i < t.n_files; i++) {
 		node *nd = &t.v[t.files[i]];
-		if (!nd->cached)
-			t.cache->store(t.cache->ud, nd->path, &nd->st, &nd->digest);
+		t.cache->store(t.cache->ud, nd->path, &t.file_st[i], &nd->digest);
 	}
 	if ((rc = fold_all(&t, err)) < 0)
 		goto cleanup;
 	*out = t.v[0].digest;
 	if (stats) {
-		stats->files = t.n_files;
-		stats->bytes = 0;
-		stats->hashed = 0;
-		for (size_t i = 0; i < t.n_files; i++) {
+		stats->files = t.n_files + t.cached_files;
+		stats->bytes = t.cached_bytes;
+		stats->hashed = t.n_files;
+		for (size_t i = 0; i < t.n_files; i++)
 			stats->bytes += t.v[t.files[i]].size;
-			stats->hashed += !t.v[t.files[i]].cached;
-		}
 	}
 cleanup:
 	tree_free(&t);

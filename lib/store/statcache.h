@@ -9,8 +9,9 @@
  * recently are simply hashed again next time.
  *
  * The cache file (.floe/statcache-<recipe>) is binary, little-endian,
- * with a trailing SHA-256; a damaged file is ignored (it is only a
- * cache). Saving keeps only the entries used since opening. */
+ * with a trailing 64-bit checksum (fast: it guards against damage, not
+ * against an adversary); a damaged file is ignored (it is only a cache).
+ * Saving keeps only the entries used since opening. */
 #ifndef FL_STATCACHE_H
 #define FL_STATCACHE_H
 
