@@ -39,6 +39,7 @@ typedef struct tree {
 	uint64_t cached_files, cached_bytes; /* files answered by the cache */
 	const fl_progress *progress;
 	const fl_hashtree_cache *cache; /* may be NULL */
+	int n_threads;      /* as requested in the options */
 	atomic_size_t done; /* files hashed so far */
 } tree;
 
@@ -110,8 +111,47 @@ static void free_names(char **names, size_t n)
 	free(names);
 }
 
-/* Read a folder's entry names, sorted bytewise. */
-static int read_names(const char *path, char ***out, size_t *n_out, fl_err *err)
+typedef struct stat_job {
+	int dfd;            /* the open folder */
+	char **names;       /* entry names */
+	struct stat *sts;   /* per-name results */
+	int *errs;          /* per-name errno, 0 on success */
+} stat_job;
+
+static int stat_item(void *ud, size_t i, int worker, fl_err *err)
+{
+	stat_job *j = ud;
+
+	(void)worker;
+	(void)err;
+	if (fstatat(j->dfd, j->names[i], &j->sts[i], AT_SYMLINK_NOFOLLOW) < 0)
+		j->errs[i] = errno;
+	return 0;
+}
+
+/* Stat each of the n sorted names relative to the open folder: fstatat on
+ * the folder's descriptor spares the kernel a full path walk per file,
+ * and a big folder is stat'ed on all threads (each result in its own
+ * slot, so the outcome does not depend on timing). (*sts)[i] holds the
+ * stat, (*errs)[i] the errno of a failure or 0. */
+static int stat_names(DIR *d, char **names, size_t n, int n_threads,
+		      struct stat **sts, int **errs)
+{
+	stat_job j;
+
+	*sts = malloc((n ? n : 1) * sizeof(**sts));
+	*errs = calloc(n ? n : 1, sizeof(**errs));
+	if (!*sts || !*errs)
+		return -1;
+	j = (stat_job){ dirfd(d), names, *sts, *errs };
+	if (n < 1024)
+		n_threads = 1; /* starting threads costs more than it saves */
+	return fl_parallel_for(n, n_threads, stat_item, &j, NULL) < 0 ? -1 : 0;
+}
+
+/* Read a folder's entry names, sorted bytewise, with their lstat. */
+static int read_names(const char *path, int n_threads, char ***out,
+		      struct stat **sts, int **errs, size_t *n_out, fl_err *err)
 {
 	DIR *d = opendir(path);
 	char **names = NULL;
@@ -140,9 +180,16 @@ static int read_names(const char *path, char ***out, size_t *n_out, fl_err *err)
 		free_names(names, n);
 		return fl_err_sys(err, e, "%s", path);
 	}
-	closedir(d);
 	if (n > 1) /* names is NULL for an empty folder */
 		qsort(names, n, sizeof(*names), cmp_name);
+	if (stat_names(d, names, n, n_threads, sts, errs) < 0) {
+		free(*sts);
+		free(*errs);
+		*sts = NULL;
+		*errs = NULL;
+		goto oom;
+	}
+	closedir(d);
 	*out = names;
 	*n_out = n;
 	return 0;
@@ -153,16 +200,19 @@ oom:
 }
 
 static int add_path(tree *t, char *path, size_t name_off, size_t *idx_out,
-		    fl_err *err);
+		    const struct stat *pre, int pre_errno, fl_err *err);
 
 /* Add the children of folder node `idx` contiguously, then recurse. */
 static int add_children(tree *t, size_t idx, fl_err *err)
 {
 	char **names = NULL;
+	struct stat *sts = NULL;
+	int *errs = NULL;
 	size_t n = 0, first = t->n;
 	int rc;
 
-	if ((rc = read_names(t->v[idx].path, &names, &n, err)) < 0)
+	if ((rc = read_names(t->v[idx].path, t->n_threads, &names, &sts, &errs, &n,
+			     err)) < 0)
 		return rc;
 	/* Reserve the children's slots first so they stay contiguous. */
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -182,16 +232,19 @@ static int add_children(tree *t, size_t idx, fl_err *err)
 		memcpy(p, t->v[idx].path, dlen);
 		p[dlen] = '/';
 		memcpy(p + dlen + 1, names[i], nlen + 1);
-		rc = add_path(t, p, dlen + 1, &slot, err);
+		rc = add_path(t, p, dlen + 1, &slot, &sts[i], errs[i], err);
 	}
 	free_names(names, n);
+	free(sts);
+	free(errs);
 	return rc;
 }
 
 /* Fill node *idx_out (already reserved when *idx_out != SIZE_MAX) for
- * `path` (ownership moves to the tree). */
+ * `path` (ownership moves to the tree). `pre`, when not NULL, is its
+ * lstat() already taken (or pre_errno the reason it failed). */
 static int add_path(tree *t, char *path, size_t name_off, size_t *idx_out,
-		    fl_err *err)
+		    const struct stat *pre, int pre_errno, fl_err *err)
 {
 	struct stat st;
 	size_t idx = *idx_out;
@@ -204,7 +257,11 @@ static int add_path(tree *t, char *path, size_t name_off, size_t *idx_out,
 	*idx_out = idx;
 	t->v[idx].path = path;
 	t->v[idx].name = path + name_off;
-	if (lstat(path, &st) < 0)
+	if (pre && pre_errno)
+		return fl_err_sys(err, pre_errno, "%s", path);
+	if (pre)
+		st = *pre;
+	else if (lstat(path, &st) < 0)
 		return fl_err_sys(err, errno, "%s", path);
 	if ((rc = classify(&t->v[idx], &st, err)) < 0)
 		return rc;
@@ -321,8 +378,9 @@ int fl_hash_path(const char *path, const fl_hashtree_opts *opts,
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	t.progress = opts->progress;
 	t.cache = opts->cache;
+	t.n_threads = opts->n_threads;
 	atomic_init(&t.done, 0);
-	if ((rc = add_path(&t, p, 0, &root, err)) < 0)
+	if ((rc = add_path(&t, p, 0, &root, NULL, 0, err)) < 0)
 		goto cleanup;
 	if (t.n_files &&
 	    (rc = fl_parallel_for(t.n_files, opts->n_threads, hash_file_item, &t, err)) < 0)

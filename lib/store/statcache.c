@@ -82,6 +82,34 @@ static int grow(fl_statcache *c)
 	return 0;
 }
 
+/* Make room for `n` entries at once (a load knows its count): no
+ * rehashing while reading. */
+static int reserve(fl_statcache *c, size_t n)
+{
+	size_t cap = 1024;
+	entry *ne;
+
+	while (cap < 2 * n + 2)
+		cap *= 2;
+	if (cap > c->cap) {
+		uint32_t *slots = calloc(cap, sizeof(*slots));
+		if (!slots)
+			return -1;
+		free(c->slots);
+		c->slots = slots;
+		c->cap = cap;
+		for (size_t k = 0; k < c->n; k++)
+			*find_slot(c, c->ents[k].path, c->ents[k].hash) = (uint32_t)(k + 1);
+	}
+	if (n > c->cap_ents) {
+		if (!(ne = realloc(c->ents, n * sizeof(*ne))))
+			return -1;
+		c->ents = ne;
+		c->cap_ents = n;
+	}
+	return 0;
+}
+
 /* The entry for `path`, created if new (path copied when `copy`, else
  * borrowed from c->buf). NULL when out of memory. */
 static entry *insert(fl_statcache *c, const char *path, int copy)
@@ -218,6 +246,8 @@ static int parse_entries(fl_statcache *c, unsigned char *p, size_t len)
 		return -1;
 	len -= CHECK_LEN;
 	count = get_u64(p + 8);
+	if (count > len / REC_FIXED || reserve(c, (size_t)count) < 0)
+		return -1;
 	for (uint64_t k = 0; k < count; k++) {
 		if (off + REC_FIXED > len)
 			return -1;
