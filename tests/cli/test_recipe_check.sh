@@ -132,6 +132,15 @@ rc_is 1 "run refuses an invalid recipe"
 err_has "'\{in.nope\}' names no declared input" "run gives the check's message"
 ok "$([ ! -e out ] && [ ! -e bad.lock ]; echo $?)" "nothing ran: no outputs, no lock file"
 
+for c in check run status why dag; do
+	run floe "$c" --help
+	rc_is 0 "$c --help exits 0"
+	out_has "^usage: floe $c" "$c --help prints the usage line"
+done
+run floe run --bogus ok.yaml
+rc_is 2 "run: unknown option exits 2"
+run floe why ok.yaml
+rc_is 2 "why without a step is a usage error"
 run floe check
 rc_is 2 "check without a recipe is a usage error"
 run floe check --frobnicate ok.yaml

@@ -113,8 +113,7 @@ sed -i "s|\$LOG_|$LOG|" r.yaml
 setsid "$FLOE" run r.yaml >bg.out 2>bg.err &
 pid=$!
 wait_for "$LOG" third
-kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid"
-wait "$pid" 2>/dev/null
+{ kill -9 -- "-$pid" || kill -9 "$pid"; wait "$pid"; } 2>/dev/null
 ls .floe/tmp | grep -q step-
 ok $? "kill -9 leaves a staging folder behind (to be cleaned)"
 sed -i 's/sleep 30; //' r.yaml
