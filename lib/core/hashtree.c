@@ -33,9 +33,13 @@ typedef struct node {
 typedef struct tree {
 	node *v;            /* all nodes; v[0] is the root */
 	size_t n, cap;
-	size_t *files;      /* indices of regular files */
+	size_t *files;      /* indices of regular files to hash */
+	struct stat *file_st; /* their lstat(), for the cache (when there is one) */
 	size_t n_files, cap_files;
+	uint64_t cached_files, cached_bytes; /* files answered by the cache */
 	const fl_progress *progress;
+	const fl_hashtree_cache *cache; /* may be NULL */
+	int n_threads;      /* as requested in the options */
 	atomic_size_t done; /* files hashed so far */
 } tree;
 
@@ -54,7 +58,7 @@ static int push_node(tree *t, size_t *idx, fl_err *err)
 	return 0;
 }
 
-static int push_file(tree *t, size_t idx, fl_err *err)
+static int push_file(tree *t, size_t idx, const struct stat *st, fl_err *err)
 {
 	if (t->n_files == t->cap_files) {
 		size_t cap = t->cap_files ? t->cap_files * 2 : 256;
@@ -62,8 +66,16 @@ static int push_file(tree *t, size_t idx, fl_err *err)
 		if (!f)
 			return fl_err_set(err, FL_ENOMEM, "out of memory");
 		t->files = f;
+		if (t->cache) {
+			struct stat *s = realloc(t->file_st, cap * sizeof(*s));
+			if (!s)
+				return fl_err_set(err, FL_ENOMEM, "out of memory");
+			t->file_st = s;
+		}
 		t->cap_files = cap;
 	}
+	if (t->cache)
+		t->file_st[t->n_files] = *st;
 	t->files[t->n_files++] = idx;
 	return 0;
 }
@@ -99,8 +111,47 @@ static void free_names(char **names, size_t n)
 	free(names);
 }
 
-/* Read a folder's entry names, sorted bytewise. */
-static int read_names(const char *path, char ***out, size_t *n_out, fl_err *err)
+typedef struct stat_job {
+	int dfd;            /* the open folder */
+	char **names;       /* entry names */
+	struct stat *sts;   /* per-name results */
+	int *errs;          /* per-name errno, 0 on success */
+} stat_job;
+
+static int stat_item(void *ud, size_t i, int worker, fl_err *err)
+{
+	stat_job *j = ud;
+
+	(void)worker;
+	(void)err;
+	if (fstatat(j->dfd, j->names[i], &j->sts[i], AT_SYMLINK_NOFOLLOW) < 0)
+		j->errs[i] = errno;
+	return 0;
+}
+
+/* Stat each of the n sorted names relative to the open folder: fstatat on
+ * the folder's descriptor spares the kernel a full path walk per file,
+ * and a big folder is stat'ed on all threads (each result in its own
+ * slot, so the outcome does not depend on timing). (*sts)[i] holds the
+ * stat, (*errs)[i] the errno of a failure or 0. */
+static int stat_names(DIR *d, char **names, size_t n, int n_threads,
+		      struct stat **sts, int **errs)
+{
+	stat_job j;
+
+	*sts = malloc((n ? n : 1) * sizeof(**sts));
+	*errs = calloc(n ? n : 1, sizeof(**errs));
+	if (!*sts || !*errs)
+		return -1;
+	j = (stat_job){ dirfd(d), names, *sts, *errs };
+	if (n < 1024)
+		n_threads = 1; /* starting threads costs more than it saves */
+	return fl_parallel_for(n, n_threads, stat_item, &j, NULL) < 0 ? -1 : 0;
+}
+
+/* Read a folder's entry names, sorted bytewise, with their lstat. */
+static int read_names(const char *path, int n_threads, char ***out,
+		      struct stat **sts, int **errs, size_t *n_out, fl_err *err)
 {
 	DIR *d = opendir(path);
 	char **names = NULL;
@@ -129,9 +180,16 @@ static int read_names(const char *path, char ***out, size_t *n_out, fl_err *err)
 		free_names(names, n);
 		return fl_err_sys(err, e, "%s", path);
 	}
-	closedir(d);
-	if (n > 1)
+	if (n > 1) /* names is NULL for an empty folder */
 		qsort(names, n, sizeof(*names), cmp_name);
+	if (stat_names(d, names, n, n_threads, sts, errs) < 0) {
+		free(*sts);
+		free(*errs);
+		*sts = NULL;
+		*errs = NULL;
+		goto oom;
+	}
+	closedir(d);
 	*out = names;
 	*n_out = n;
 	return 0;
@@ -142,16 +200,19 @@ oom:
 }
 
 static int add_path(tree *t, char *path, size_t name_off, size_t *idx_out,
-		    fl_err *err);
+		    const struct stat *pre, int pre_errno, fl_err *err);
 
 /* Add the children of folder node `idx` contiguously, then recurse. */
 static int add_children(tree *t, size_t idx, fl_err *err)
 {
 	char **names = NULL;
+	struct stat *sts = NULL;
+	int *errs = NULL;
 	size_t n = 0, first = t->n;
 	int rc;
 
-	if ((rc = read_names(t->v[idx].path, &names, &n, err)) < 0)
+	if ((rc = read_names(t->v[idx].path, t->n_threads, &names, &sts, &errs, &n,
+			     err)) < 0)
 		return rc;
 	/* Reserve the children's slots first so they stay contiguous. */
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -161,22 +222,29 @@ static int add_children(tree *t, size_t idx, fl_err *err)
 	t->v[idx].first = first;
 	t->v[idx].count = rc == 0 ? n : 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		size_t dlen = strlen(t->v[idx].path), slot = first + i;
-		char *p;
-		if (asprintf(&p, "%s/%s", t->v[idx].path, names[i]) < 0) {
+		size_t dlen = strlen(t->v[idx].path), nlen = strlen(names[i]);
+		size_t slot = first + i;
+		char *p = malloc(dlen + nlen + 2); /* "dir/name" */
+		if (!p) {
 			rc = fl_err_set(err, FL_ENOMEM, "out of memory");
 			break;
 		}
-		rc = add_path(t, p, dlen + 1, &slot, err);
+		memcpy(p, t->v[idx].path, dlen);
+		p[dlen] = '/';
+		memcpy(p + dlen + 1, names[i], nlen + 1);
+		rc = add_path(t, p, dlen + 1, &slot, &sts[i], errs[i], err);
 	}
 	free_names(names, n);
+	free(sts);
+	free(errs);
 	return rc;
 }
 
 /* Fill node *idx_out (already reserved when *idx_out != SIZE_MAX) for
- * `path` (ownership moves to the tree). */
+ * `path` (ownership moves to the tree). `pre`, when not NULL, is its
+ * lstat() already taken (or pre_errno the reason it failed). */
 static int add_path(tree *t, char *path, size_t name_off, size_t *idx_out,
-		    fl_err *err)
+		    const struct stat *pre, int pre_errno, fl_err *err)
 {
 	struct stat st;
 	size_t idx = *idx_out;
@@ -189,12 +257,23 @@ static int add_path(tree *t, char *path, size_t name_off, size_t *idx_out,
 	*idx_out = idx;
 	t->v[idx].path = path;
 	t->v[idx].name = path + name_off;
-	if (lstat(path, &st) < 0)
+	if (pre && pre_errno)
+		return fl_err_sys(err, pre_errno, "%s", path);
+	if (pre)
+		st = *pre;
+	else if (lstat(path, &st) < 0)
 		return fl_err_sys(err, errno, "%s", path);
 	if ((rc = classify(&t->v[idx], &st, err)) < 0)
 		return rc;
-	if (t->v[idx].type == 'f')
-		return push_file(t, idx, err);
+	if (t->v[idx].type == 'f') {
+		if (t->cache && t->cache->lookup(t->cache->ud, path, &st, &t->v[idx].digest)) {
+			/* known digest: no hashing pass (and no threads) for it */
+			t->cached_files++;
+			t->cached_bytes += t->v[idx].size;
+			return 0;
+		}
+		return push_file(t, idx, &st, err);
+	}
 	if (t->v[idx].type == 'd')
 		return add_children(t, idx, err);
 	return 0;
@@ -228,18 +307,30 @@ static int fold_dir(tree *t, size_t idx, fl_err *err)
 {
 	node *nd = &t->v[idx];
 	fl_sha256_ctx *h = NULL;
-	char head[64];
+	char head[320];
 	int rc;
 
 	if ((rc = fl_sha256_new(&h, err)) < 0)
 		return rc;
 	for (size_t c = nd->first; c < nd->first + nd->count && rc == 0; c++) {
 		node *ch = &t->v[c];
-		int k = snprintf(head, sizeof(head), "%c %o ", ch->type, ch->mode);
-		if ((rc = fl_sha256_update(h, head, (size_t)k, err)) < 0 ||
-		    (rc = fl_sha256_update(h, ch->name, strlen(ch->name) + 1, err)) < 0)
-			break;
-		rc = fl_sha256_update(h, ch->digest.b, FL_SHA256_LEN, err);
+		size_t nlen = strlen(ch->name) + 1, k = 6;
+		/* "<type> <mode> <name>\0<digest>" in one update; modes are
+		 * always three octal digits (644, 755, 777) */
+		head[0] = ch->type;
+		head[1] = ' ';
+		head[2] = (char)('0' + ((ch->mode >> 6) & 7));
+		head[3] = (char)('0' + ((ch->mode >> 3) & 7));
+		head[4] = (char)('0' + (ch->mode & 7));
+		head[5] = ' ';
+		if (nlen + 6 + FL_SHA256_LEN <= sizeof(head)) {
+			memcpy(head + k, ch->name, nlen);
+			memcpy(head + k + nlen, ch->digest.b, FL_SHA256_LEN);
+			rc = fl_sha256_update(h, head, k + nlen + FL_SHA256_LEN, err);
+		} else if ((rc = fl_sha256_update(h, head, k, err)) == 0 &&
+			   (rc = fl_sha256_update(h, ch->name, nlen, err)) == 0) {
+			rc = fl_sha256_update(h, ch->digest.b, FL_SHA256_LEN, err);
+		}
 	}
 	if (rc == 0)
 		rc = fl_sha256_final(h, &nd->digest, err);
@@ -269,6 +360,7 @@ static void tree_free(tree *t)
 		free(t->v[i].path);
 	free(t->v);
 	free(t->files);
+	free(t->file_st);
 }
 
 int fl_hash_path(const char *path, const fl_hashtree_opts *opts,
@@ -285,18 +377,25 @@ int fl_hash_path(const char *path, const fl_hashtree_opts *opts,
 	if (!p)
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	t.progress = opts->progress;
+	t.cache = opts->cache;
+	t.n_threads = opts->n_threads;
 	atomic_init(&t.done, 0);
-	if ((rc = add_path(&t, p, 0, &root, err)) < 0)
+	if ((rc = add_path(&t, p, 0, &root, NULL, 0, err)) < 0)
 		goto cleanup;
-	if ((rc = fl_parallel_for(t.n_files, opts->n_threads, hash_file_item, &t,
-				  err)) < 0)
+	if (t.n_files &&
+	    (rc = fl_parallel_for(t.n_files, opts->n_threads, hash_file_item, &t, err)) < 0)
 		goto cleanup;
+	for (size_t i = 0; t.cache && i < t.n_files; i++) {
+		node *nd = &t.v[t.files[i]];
+		t.cache->store(t.cache->ud, nd->path, &t.file_st[i], &nd->digest);
+	}
 	if ((rc = fold_all(&t, err)) < 0)
 		goto cleanup;
 	*out = t.v[0].digest;
 	if (stats) {
-		stats->files = t.n_files;
-		stats->bytes = 0;
+		stats->files = t.n_files + t.cached_files;
+		stats->bytes = t.cached_bytes;
+		stats->hashed = t.n_files;
 		for (size_t i = 0; i < t.n_files; i++)
 			stats->bytes += t.v[t.files[i]].size;
 	}
