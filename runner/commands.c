@@ -12,6 +12,10 @@ extern const fl_cmd fl_cmd_run;
 extern const fl_cmd fl_cmd_status;
 extern const fl_cmd fl_cmd_why;
 extern const fl_cmd fl_cmd_dag;
+extern const fl_cmd fl_cmd_train;
+extern const fl_cmd fl_cmd_predict;
+extern const fl_cmd fl_cmd_score;
+extern const fl_cmd fl_cmd_model;
 
 const fl_cmd *const fl_commands[] = {
 	&fl_cmd_version,
@@ -22,5 +26,9 @@ const fl_cmd *const fl_commands[] = {
 	&fl_cmd_status,
 	&fl_cmd_why,
 	&fl_cmd_dag,
+	&fl_cmd_train,
+	&fl_cmd_predict,
+	&fl_cmd_score,
+	&fl_cmd_model,
 	NULL,
 };

@@ -1,5 +1,6 @@
-/* dataset.c - features X and label y from a table (declared in table.h,
- * beside the matrix view it builds on). */
+/* dataset.c - the ML core's data set (lib/ml/dataset.h) from a table:
+ * features X and the label as classes or a real target (declared in
+ * table.h, beside the matrix view it builds on). */
 #define _GNU_SOURCE
 #include "data/table.h"
 
@@ -7,19 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void fl_dataset_free(fl_dataset *ds)
-{
-	if (!ds)
-		return;
-	free(ds->X);
-	fl_names_free(ds->feature_names, ds->d);
-	free(ds->label);
-	free(ds->y_class);
-	fl_names_free(ds->classes, ds->n_classes);
-	free(ds->y);
-	free(ds);
-}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -40,9 +28,9 @@ static int classes_categorical(fl_dataset *ds, const fl_column *c, size_t n,
 	int32_t *rank = NULL;
 	int rc = 0;
 
-	ds->classes = calloc(c->n_levels + 1, sizeof(char *));
+	ds->class_names = calloc(c->n_levels + 1, sizeof(char *));
 	rank = malloc((c->n_levels + 1) * sizeof(*rank));
-	if (!ds->classes || !rank || !(ds->y_class = malloc((n + 1) * sizeof(int32_t)))) {
+	if (!ds->class_names || !rank || !(ds->y_class = malloc((n + 1) * sizeof(int32_t)))) {
 		rc = fl_err_set(err, FL_ENOMEM, "out of memory");
 		goto cleanup;
 	}
@@ -55,16 +43,16 @@ static int classes_categorical(fl_dataset *ds, const fl_column *c, size_t n,
 	for (size_t i = 0; i < n; i++)
 		used[c->codes[i]] = 1;
 	for (size_t l = 0; l < c->n_levels; l++)
-		if (used[l] && !(ds->classes[ds->n_classes++] = strdup(c->levels[l])))
+		if (used[l] && !(ds->class_names[ds->n_classes++] = strdup(c->levels[l])))
 			rc = fl_err_set(err, FL_ENOMEM, "out of memory");
 	free(used);
 	if (rc < 0)
 		goto cleanup;
-	qsort(ds->classes, ds->n_classes, sizeof(char *), cmp_str);
+	qsort(ds->class_names, ds->n_classes, sizeof(char *), cmp_str);
 	for (size_t l = 0; l < c->n_levels; l++) {
-		char **hit = bsearch(&c->levels[l], ds->classes, ds->n_classes,
+		char **hit = bsearch(&c->levels[l], ds->class_names, ds->n_classes,
 				     sizeof(char *), cmp_str);
-		rank[l] = hit ? (int32_t)(hit - ds->classes) : -1;
+		rank[l] = hit ? (int32_t)(hit - ds->class_names) : -1;
 	}
 	for (size_t i = 0; i < n; i++)
 		ds->y_class[i] = rank[c->codes[i]];
@@ -89,13 +77,13 @@ static int classes_numeric(fl_dataset *ds, const fl_column *c, size_t n, fl_err 
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || v[i] != v[k - 1])
 			v[k++] = v[i];
-	if (!(ds->classes = calloc(k + 1, sizeof(char *)))) {
+	if (!(ds->class_names = calloc(k + 1, sizeof(char *)))) {
 		free(v);
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	}
 	for (size_t j = 0; j < k; j++) {
-		if (asprintf(&ds->classes[j], "%.17g", v[j]) < 0) {
-			ds->classes[j] = NULL;
+		if (asprintf(&ds->class_names[j], "%.17g", v[j]) < 0) {
+			ds->class_names[j] = NULL;
 			rc = fl_err_set(err, FL_ENOMEM, "out of memory");
 			break;
 		}
@@ -109,7 +97,7 @@ static int classes_numeric(fl_dataset *ds, const fl_column *c, size_t n, fl_err 
 	return rc;
 }
 
-static int fill_label(fl_dataset *ds, const fl_table *t, int li, fl_task task,
+static int fill_label(fl_dataset *ds, const fl_table *t, int li, fl_label_mode mode,
 		      fl_err *err)
 {
 	const fl_column *c = &t->cols[li];
@@ -120,18 +108,17 @@ static int fill_label(fl_dataset *ds, const fl_table *t, int li, fl_task task,
 		return fl_err_set(err, FL_EINVAL,
 				  "label column '%s' has %llu missing values: drop those rows first",
 				  c->name, (unsigned long long)st.n_missing);
-	if (task == FL_TASK_AUTO)
-		task = c->type == FL_COL_CATEGORICAL ? FL_TASK_CLASSIFICATION
-						     : FL_TASK_REGRESSION;
-	ds->task = task;
-	if (task == FL_TASK_REGRESSION) {
+	if (mode == FL_LABEL_AUTO)
+		mode = c->type == FL_COL_CATEGORICAL ? FL_LABEL_CLASS : FL_LABEL_REAL;
+	ds->target = mode == FL_LABEL_REAL ? FL_TARGET_REAL : FL_TARGET_CLASS;
+	if (mode == FL_LABEL_REAL) {
 		if (c->type != FL_COL_NUMERIC)
 			return fl_err_set(err, FL_EINVAL,
 					  "label column '%s' is categorical: regression needs a numeric label",
 					  c->name);
-		if (!(ds->y = malloc((t->n_rows + 1) * sizeof(double))))
+		if (!(ds->y_real = malloc((t->n_rows + 1) * sizeof(double))))
 			return fl_err_set(err, FL_ENOMEM, "out of memory");
-		memcpy(ds->y, c->num, t->n_rows * sizeof(double));
+		memcpy(ds->y_real, c->num, t->n_rows * sizeof(double));
 		return 0;
 	}
 	return c->type == FL_COL_CATEGORICAL ? classes_categorical(ds, c, t->n_rows, err)
@@ -139,21 +126,23 @@ static int fill_label(fl_dataset *ds, const fl_table *t, int li, fl_task task,
 }
 
 int fl_dataset_from_table(fl_dataset **out, const fl_table *t,
-			  const char *label, fl_task task, fl_err *err)
+			  const char *label, fl_label_mode mode, fl_err *err)
 {
 	fl_dataset *ds = NULL;
-	int li, rc;
+	int li = -1, rc;
 
 	*out = NULL;
-	if ((li = fl_table_find(t, label)) < 0)
+	if (label && (li = fl_table_find(t, label)) < 0)
 		return fl_err_set(err, FL_EINVAL, "label column '%s' does not exist", label);
-	if (!(ds = calloc(1, sizeof(*ds))) || !(ds->label = strdup(label))) {
+	if (!(ds = calloc(1, sizeof(*ds))) || (label && !(ds->label_name = strdup(label)))) {
 		free(ds);
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	}
 	ds->n = t->n_rows;
 	if ((rc = fl_table_matrix(t, label, &ds->X, &ds->feature_names, &ds->d, err)) < 0 ||
-	    (rc = fill_label(ds, t, li, task, err)) < 0) {
+	    (rc = (ds->feature_types = calloc(ds->d + 1, 1)) ? 0
+			: fl_err_set(err, FL_ENOMEM, "out of memory")) < 0 ||
+	    (label && (rc = fill_label(ds, t, li, mode, err)) < 0)) {
 		fl_dataset_free(ds);
 		return rc;
 	}

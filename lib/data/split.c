@@ -38,14 +38,15 @@ static int make_groups(groups *g, const fl_table *t, const char *label, fl_err *
 		if (fl_table_find(t, label) < 0)
 			return fl_tf_no_column(t, label, "stratify", err);
 		if ((rc = fl_tf_select(&lt, t, &label, 1, err)) < 0 ||
-		    (rc = fl_dataset_from_table(&ds, lt, label, FL_TASK_CLASSIFICATION, err)) < 0) {
+		    (rc = fl_dataset_from_table(&ds, lt, label, FL_LABEL_CLASS, err)) < 0) {
 			fl_table_free(lt);
 			return rc;
 		}
 		g->n_groups = ds->n_classes;
-		g->names = ds->classes;
-		ds->classes = NULL;
+		g->names = ds->class_names;
+		ds->class_names = NULL;
 		ds->n_classes = 0;
+		ds->target = FL_TARGET_NONE;
 	}
 	g->idx = malloc((t->n_rows + 1) * sizeof(*g->idx));
 	g->start = calloc(g->n_groups + 1, sizeof(*g->start));

@@ -9,11 +9,11 @@
  *     fl_err err = FL_ERR_INIT;
  *
  *     if (fl_csv_read(&t, "penguins.csv", NULL, &err) < 0 ||
- *         fl_dataset_from_table(&ds, t, "species", FL_TASK_AUTO, &err) < 0)
+ *         fl_dataset_from_table(&ds, t, "species", FL_LABEL_AUTO, &err) < 0)
  *             goto fail;                // err.msg says what and where
  *     // ds->X: ds->n rows x ds->d doubles, row-major, no missing values
  *     // ds->feature_names[j]: name of feature j
- *     // ds->y_class[i]: index into ds->classes (sorted), for classification
+ *     // ds->y_class[i]: index into ds->class_names (sorted), for classes
  *     fl_dataset_free(ds);
  *     fl_table_free(t);
  *
@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "ml/dataset.h"
 
 typedef enum fl_col_type {
 	FL_COL_NUMERIC = 0,     /* double; NAN marks a missing value */
@@ -150,38 +151,24 @@ int fl_table_matrix_f32(const fl_table *t, const char *exclude, float **out,
 /* Free an array of `n` owned strings and the array. NULL allowed. */
 void fl_names_free(char **names, size_t n);
 
-typedef enum fl_task {
-	FL_TASK_AUTO = 0,           /* categorical label: classification;
-				       numeric label: regression */
-	FL_TASK_CLASSIFICATION = 1, /* numeric labels become classes too */
-	FL_TASK_REGRESSION = 2,     /* label must be numeric */
-} fl_task;
+/* How the label column becomes the target of the ML core's fl_dataset
+ * (lib/ml/dataset.h, the one data set type every model kind fits on). */
+typedef enum fl_label_mode {
+	FL_LABEL_AUTO = 0,  /* categorical label: classes; numeric: real target */
+	FL_LABEL_CLASS = 1, /* numeric labels become classes too */
+	FL_LABEL_REAL = 2,  /* label must be numeric (regression) */
+} fl_label_mode;
 
-/* Features and label, ready for a model. */
-typedef struct fl_dataset {
-	size_t n;              /* rows */
-	size_t d;              /* features */
-	double *X;             /* n x d, row-major */
-	char **feature_names;  /* d names */
-	char *label;           /* the label column's name */
-	fl_task task;          /* CLASSIFICATION or REGRESSION, never AUTO */
-	int32_t *y_class;      /* classification: n indices into classes */
-	char **classes;        /* classification: sorted class names */
-	size_t n_classes;      /* classification: number of classes */
-	double *y;             /* regression: n values */
-} fl_dataset;
-
-/* Extract features and label from `t`. Classes are sorted: bytewise for a
- * categorical label, numerically for a numeric one (names printed with
- * %.17g, so 3 is "3"). A missing label, a categorical or incomplete
- * feature, or a categorical label for regression is FL_EINVAL. *out owned
- * by the caller (fl_dataset_free). */
+/* Extract features and label from `t` into an ML data set. Classes are
+ * sorted: bytewise for a categorical label, numerically for a numeric one
+ * (names printed with %.17g, so 3 is "3"). `label` NULL: no target, every
+ * column is a feature (clustering, PCA, prediction input). A missing
+ * label, a categorical or incomplete feature, or a categorical label for
+ * regression is FL_EINVAL. *out owned by the caller (fl_dataset_free). */
 int fl_dataset_from_table(fl_dataset **out, const fl_table *t,
-			  const char *label, fl_task task, fl_err *err);
+			  const char *label, fl_label_mode mode, fl_err *err);
 
 /* A float copy of ds->X (malloc'd, caller frees). */
 int fl_dataset_X_f32(const fl_dataset *ds, float **out, fl_err *err);
-
-void fl_dataset_free(fl_dataset *ds);
 
 #endif

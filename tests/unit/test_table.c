@@ -176,10 +176,10 @@ static void test_dataset(void **s)
 	float *xf = NULL;
 
 	(void)s;
-	assert_int_equal(fl_dataset_from_table(&ds, t, "sp", FL_TASK_AUTO, &err), 0);
-	assert_int_equal(ds->task, FL_TASK_CLASSIFICATION);
+	assert_int_equal(fl_dataset_from_table(&ds, t, "sp", FL_LABEL_AUTO, &err), 0);
+	assert_int_equal(ds->target, FL_TARGET_CLASS);
 	assert_int_equal(ds->n_classes, 3);
-	assert_string_equal(ds->classes[0], "a"); /* sorted */
+	assert_string_equal(ds->class_names[0], "a"); /* sorted */
 	assert_int_equal(ds->y_class[0], 1);      /* "b" */
 	assert_int_equal(ds->y_class[3], 2);      /* "c" */
 	assert_int_equal(ds->d, 2);
@@ -188,22 +188,22 @@ static void test_dataset(void **s)
 	free(xf);
 	fl_dataset_free(ds);
 	/* 'sp' is categorical and so cannot be a feature for label y */
-	assert_int_equal(fl_dataset_from_table(&ds, t, "y", FL_TASK_AUTO, &err), FL_EINVAL);
+	assert_int_equal(fl_dataset_from_table(&ds, t, "y", FL_LABEL_AUTO, &err), FL_EINVAL);
 	assert_non_null(strstr(err.msg, "'sp' is categorical"));
-	assert_int_equal(fl_dataset_from_table(&ds, t, "nope", FL_TASK_AUTO, &err), FL_EINVAL);
+	assert_int_equal(fl_dataset_from_table(&ds, t, "nope", FL_LABEL_AUTO, &err), FL_EINVAL);
 	assert_string_equal(err.msg, "label column 'nope' does not exist");
 	/* a numeric label: regression by default */
 	fl_table *u = NULL;
 	const char *keep[] = { "x", "y" };
 	assert_int_equal(fl_tf_select(&u, t, keep, 2, &err), 0);
 	fl_table_free(t);
-	assert_int_equal(fl_dataset_from_table(&ds, u, "y", FL_TASK_AUTO, &err), 0);
-	assert_int_equal(ds->task, FL_TASK_REGRESSION);
-	assert_true(ds->y[4] == 6 && ds->X[4] == 6.0);
+	assert_int_equal(fl_dataset_from_table(&ds, u, "y", FL_LABEL_AUTO, &err), 0);
+	assert_int_equal(ds->target, FL_TARGET_REAL);
+	assert_true(ds->y_real[4] == 6 && ds->X[4] == 6.0);
 	fl_dataset_free(ds);
 	/* ... and a categorical one cannot be regressed */
 	fl_table *m = make();
-	assert_int_equal(fl_dataset_from_table(&ds, m, "sp", FL_TASK_REGRESSION, &err), FL_EINVAL);
+	assert_int_equal(fl_dataset_from_table(&ds, m, "sp", FL_LABEL_REAL, &err), FL_EINVAL);
 	fl_table_free(m);
 	fl_table_free(u);
 }
@@ -224,14 +224,14 @@ static void test_numeric_classes(void **s)
 		t->cols[0].num[i] = i;
 		t->cols[1].num[i] = y[i];
 	}
-	assert_int_equal(fl_dataset_from_table(&ds, t, "label", FL_TASK_CLASSIFICATION, &err), 0);
+	assert_int_equal(fl_dataset_from_table(&ds, t, "label", FL_LABEL_CLASS, &err), 0);
 	assert_int_equal(ds->n_classes, 3);
-	assert_string_equal(ds->classes[0], "2");
-	assert_string_equal(ds->classes[2], "10"); /* numeric, not text order */
+	assert_string_equal(ds->class_names[0], "2");
+	assert_string_equal(ds->class_names[2], "10"); /* numeric, not text order */
 	assert_int_equal(ds->y_class[0], 2);
 	fl_dataset_free(ds);
 	t->cols[1].num[1] = NAN;
-	assert_int_equal(fl_dataset_from_table(&ds, t, "label", FL_TASK_AUTO, &err), FL_EINVAL);
+	assert_int_equal(fl_dataset_from_table(&ds, t, "label", FL_LABEL_AUTO, &err), FL_EINVAL);
 	assert_string_equal(err.msg, "label column 'label' has 1 missing values: drop those rows first");
 	fl_table_free(t);
 }
