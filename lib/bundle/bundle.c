@@ -137,6 +137,9 @@ static int resolve_out(const char *out, const char *name, const fl_digest *d, ch
 	fl_digest_hex(d, hex);
 	hex[16] = '\0';
 	if ((n && out[n - 1] == '/') || (stat(out, &st) == 0 && S_ISDIR(st.st_mode))) {
+		int rc = fl_mkdir_p(out, err);
+		if (rc < 0)
+			return rc;
 		if (asprintf(path, "%s%s%s-%s.floe.tar.zst", out, out[n - 1] == '/' ? "" : "/",
 			     name, hex) < 0)
 			return fl_err_set(err, FL_ENOMEM, "out of memory");
