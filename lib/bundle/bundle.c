@@ -40,6 +40,8 @@ static int hash_item(void *ud, size_t i, int worker, fl_err *err)
 	if (stat(it->src, &st) < 0)
 		return fl_err_sys(err, errno, "%s", it->src);
 	j->out[i].size = (uint64_t)st.st_size;
+	if (it->sha256)
+		return fl_digest_parse(it->sha256, &j->out[i].d, err);
 	return fl_sha256_file(it->src, &j->out[i].d, err);
 }
 

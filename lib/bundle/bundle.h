@@ -36,6 +36,8 @@ typedef struct fl_bundle_item {
 	const char *role;      /* manifest role: "input", "output", "recipe"... */
 	int run_specific;      /* 1: listed in run.entries (not in the digest) */
 	int exec;              /* mode 0755 */
+	const char *sha256;    /* known content digest (hex) or NULL; saves a
+				  hashing pass, still checked while copying */
 } fl_bundle_item;
 
 typedef struct fl_bundle_pack_opts {

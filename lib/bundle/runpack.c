@@ -94,7 +94,7 @@ static int walk_one(const char *p, const struct stat *st, int flag, struct FTW *
 		return 1;
 	}
 	fl_bundle_item it = { rel, own(walk_list, strdup(p)), NULL, 0, walk_role, 0,
-			      (st->st_mode & S_IXUSR) != 0 };
+			      (st->st_mode & S_IXUSR) != 0, NULL };
 	return add_item(walk_list, it, walk_err) < 0;
 }
 
@@ -108,7 +108,7 @@ static int add_path(items *l, const char *abs, const char *rel, const char *role
 		return fl_err_sys(err, errno, "%s", abs);
 	if (S_ISREG(st.st_mode)) {
 		fl_bundle_item it = { own(l, strdup(rel)), own(l, strdup(abs)), NULL, 0, role, 0,
-				      (st.st_mode & S_IXUSR) != 0 };
+				      (st.st_mode & S_IXUSR) != 0, NULL };
 		return add_item(l, it, err);
 	}
 	walk_list = l;
@@ -216,7 +216,7 @@ static int add_output_file(pack_ctx *c, char *rel, const char *sha, const char *
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	if (stat(abs, &st) < 0)
 		return fl_err_sys(err, errno, "output %s", abs);
-	fl_bundle_item it = { rel, abs, NULL, 0, "output", 0, mode && !strcmp(mode, "755") };
+	fl_bundle_item it = { rel, abs, NULL, 0, "output", 0, mode && !strcmp(mode, "755"), sha };
 	json_array_append_new(c->crate_out, json_pack("[s, I, s, b, n]", rel,
 						      (json_int_t)st.st_size, sha ? sha : "", 1));
 	return add_item(&c->l, it, err);
@@ -292,7 +292,7 @@ static int add_steps(pack_ctx *c, fl_err *err)
 		if (asprintf(&rel, ".floe/steps/%s.json", key) < 0 || !own(&c->l, rel) ||
 		    asprintf(&abs, "%s/%s", c->r->dir, rel) < 0 || !own(&c->l, abs))
 			return fl_err_set(err, FL_ENOMEM, "out of memory");
-		fl_bundle_item it = { rel, abs, NULL, 0, "step-record", 1, 0 };
+		fl_bundle_item it = { rel, abs, NULL, 0, "step-record", 1, 0, NULL };
 		if ((rc = add_item(&c->l, it, err)) == 0)
 			rc = add_step_outputs(c, name, outs, err);
 	}
@@ -338,7 +338,7 @@ static int add_crate(pack_ctx *c, const char *recipe_rel, fl_err *err)
 		goto cleanup;
 	c->crate = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
 	fl_bundle_item it = { FL_ROCRATE_FILE, NULL, c->crate, c->crate ? strlen(c->crate) : 0,
-			      "metadata", 1, 0 };
+			      "metadata", 1, 0, NULL };
 	rc = c->crate ? add_item(&c->l, it, err) : fl_err_set(err, FL_ENOMEM, "out of memory");
 cleanup:
 	json_decref(doc);
@@ -368,7 +368,7 @@ static int add_recipe(pack_ctx *c, char **recipe_rel, fl_err *err)
 	json_object_set_new(c->id, "recipe", json_pack("{s:s, s:s, s:s, s:I}", "path", *recipe_rel,
 						      "name", c->r->name, "sha256", hex, "bytes",
 						      (json_int_t)st.st_size));
-	fl_bundle_item r = { *recipe_rel, c->r->path, NULL, 0, "recipe", 0, 0 };
+	fl_bundle_item r = { *recipe_rel, c->r->path, NULL, 0, "recipe", 0, 0, NULL };
 	if ((rc = add_item(&c->l, r, err)) < 0)
 		return rc;
 	if (access(lock, F_OK) < 0)
@@ -376,7 +376,7 @@ static int add_recipe(pack_ctx *c, char **recipe_rel, fl_err *err)
 				  c->r->path, lock, c->r->path);
 	if ((rc = rel_to(c->r->dir, lock, &lock_rel, err)) < 0)
 		return rc;
-	fl_bundle_item l = { own(&c->l, lock_rel), lock, NULL, 0, "lock", 1, 0 };
+	fl_bundle_item l = { own(&c->l, lock_rel), lock, NULL, 0, "lock", 1, 0, NULL };
 	return add_item(&c->l, l, err);
 }
 

@@ -238,9 +238,9 @@ static int pack(fx *f, const char *out, const char *key, char **written, fl_dige
 {
 	static const char timing[] = "{\"wall_s\": 1.5}\n";
 	fl_bundle_item items[] = {
-		{ "data/a.csv", f->a, NULL, 0, "input", 0, 0 },
-		{ "out/b.bin", f->b, NULL, 0, "output", 0, 0 },
-		{ "timings.json", NULL, timing, sizeof(timing) - 1, "timings", 1, 0 },
+		{ "data/a.csv", f->a, NULL, 0, "input", 0, 0, NULL },
+		{ "out/b.bin", f->b, NULL, 0, "output", 0, 0, NULL },
+		{ "timings.json", NULL, timing, sizeof(timing) - 1, "timings", 1, 0, NULL },
 	};
 	fl_bundle_pack_opts o = FL_BUNDLE_PACK_OPTS_INIT;
 	json_t *id = json_pack("{s:s}", "recipe", "r.yaml");
@@ -430,7 +430,7 @@ static void test_reserved_and_not_a_bundle(void **state)
 {
 	fx f = fx_make();
 	char *file = cat(f.dir, "x.tar.zst");
-	fl_bundle_item it = { ".floe-bundle/evil", NULL, "x", 1, "input", 0, 0 };
+	fl_bundle_item it = { ".floe-bundle/evil", NULL, "x", 1, "input", 0, 0, NULL };
 	fl_tar_entry e = { .name = "just-a-file", .buf = "x", .len = 1 };
 	fl_bundle *b = NULL;
 	fl_err err = FL_ERR_INIT;
