@@ -73,7 +73,7 @@ test: $(FLOE) $(TEST_BIN)
 
 # The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
-	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	ASAN_OPTIONS=fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) $(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 		test
 
