@@ -12,6 +12,8 @@ enum {
 	FL_EXIT_OK = 0,          /* success */
 	FL_EXIT_FAIL = 1,        /* the command ran and failed */
 	FL_EXIT_USAGE = 2,       /* unknown command or option, bad arguments */
+	FL_EXIT_DRIFT = 3,       /* verify: reproduced only within tolerance */
+	FL_EXIT_MISMATCH = 4,    /* verify: an output was not reproduced */
 	FL_EXIT_INTERRUPTED = 130, /* stopped by Ctrl-C (128 + SIGINT) */
 };
 

@@ -6,9 +6,29 @@
 
 extern const fl_cmd fl_cmd_version;
 extern const fl_cmd fl_cmd_hash;
+extern const fl_cmd fl_cmd_check;
+extern const fl_cmd fl_cmd_run;
+extern const fl_cmd fl_cmd_status;
+extern const fl_cmd fl_cmd_why;
+extern const fl_cmd fl_cmd_dag;
+extern const fl_cmd fl_cmd_bundle;
+extern const fl_cmd fl_cmd_inspect;
+extern const fl_cmd fl_cmd_verify;
+extern const fl_cmd fl_cmd_unpack;
+extern const fl_cmd fl_cmd_key;
 
 const fl_cmd *const fl_commands[] = {
 	&fl_cmd_version,
 	&fl_cmd_hash,
+	&fl_cmd_check,
+	&fl_cmd_run,
+	&fl_cmd_status,
+	&fl_cmd_why,
+	&fl_cmd_dag,
+	&fl_cmd_bundle,
+	&fl_cmd_inspect,
+	&fl_cmd_verify,
+	&fl_cmd_unpack,
+	&fl_cmd_key,
 	NULL,
 };

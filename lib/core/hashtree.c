@@ -28,6 +28,8 @@ typedef struct node {
 	size_t first;      /* folders: index of the first child */
 	size_t count;      /* folders: number of children */
 	fl_digest digest;  /* filled by the hashing passes */
+	int cached;        /* files: digest came from the cache */
+	struct stat st;    /* files: lstat(), for the cache */
 } node;
 
 typedef struct tree {
@@ -36,6 +38,7 @@ typedef struct tree {
 	size_t *files;      /* indices of regular files */
 	size_t n_files, cap_files;
 	const fl_progress *progress;
+	const fl_hashtree_cache *cache; /* may be NULL */
 	atomic_size_t done; /* files hashed so far */
 } tree;
 
@@ -193,8 +196,12 @@ static int add_path(tree *t, char *path, size_t name_off, size_t *idx_out,
 		return fl_err_sys(err, errno, "%s", path);
 	if ((rc = classify(&t->v[idx], &st, err)) < 0)
 		return rc;
-	if (t->v[idx].type == 'f')
+	if (t->v[idx].type == 'f') {
+		t->v[idx].st = st;
+		if (t->cache && t->cache->lookup(t->cache->ud, path, &st, &t->v[idx].digest))
+			t->v[idx].cached = 1;
 		return push_file(t, idx, err);
+	}
 	if (t->v[idx].type == 'd')
 		return add_children(t, idx, err);
 	return 0;
@@ -217,7 +224,7 @@ static int hash_file_item(void *ud, size_t i, int worker, fl_err *err)
 	int rc;
 
 	(void)worker;
-	rc = fl_sha256_file(nd->path, &nd->digest, err);
+	rc = nd->cached ? 0 : fl_sha256_file(nd->path, &nd->digest, err);
 	size_t done = atomic_fetch_add(&t->done, 1) + 1;
 	if (t->progress && (done % 256 == 0 || done == t->n_files))
 		fl_progress_report(t->progress, "hashing", done, t->n_files);
@@ -285,20 +292,29 @@ int fl_hash_path(const char *path, const fl_hashtree_opts *opts,
 	if (!p)
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	t.progress = opts->progress;
+	t.cache = opts->cache;
 	atomic_init(&t.done, 0);
 	if ((rc = add_path(&t, p, 0, &root, err)) < 0)
 		goto cleanup;
 	if ((rc = fl_parallel_for(t.n_files, opts->n_threads, hash_file_item, &t,
 				  err)) < 0)
 		goto cleanup;
+	for (size_t i = 0; t.cache && i < t.n_files; i++) {
+		node *nd = &t.v[t.files[i]];
+		if (!nd->cached)
+			t.cache->store(t.cache->ud, nd->path, &nd->st, &nd->digest);
+	}
 	if ((rc = fold_all(&t, err)) < 0)
 		goto cleanup;
 	*out = t.v[0].digest;
 	if (stats) {
 		stats->files = t.n_files;
 		stats->bytes = 0;
-		for (size_t i = 0; i < t.n_files; i++)
+		stats->hashed = 0;
+		for (size_t i = 0; i < t.n_files; i++) {
 			stats->bytes += t.v[t.files[i]].size;
+			stats->hashed += !t.v[t.files[i]].cached;
+		}
 	}
 cleanup:
 	tree_free(&t);

@@ -15,22 +15,38 @@
 #define FL_HASHTREE_H
 
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "core/err.h"
 #include "core/log.h"
 #include "core/sha256.h"
 
+/* An optional per-file digest cache (the recipe runner's stat cache).
+ * lookup() is called for every regular file during the walk, on the
+ * calling thread, with the file's lstat(); returning 1 with *out filled
+ * skips hashing that file. store() is called on the calling thread, after
+ * the parallel pass, for every file that was hashed. */
+typedef struct fl_hashtree_cache {
+	int (*lookup)(void *ud, const char *path, const struct stat *st,
+		      fl_digest *out);
+	void (*store)(void *ud, const char *path, const struct stat *st,
+		      const fl_digest *d);
+	void *ud;
+} fl_hashtree_cache;
+
 typedef struct fl_hashtree_opts {
 	int n_threads;               /* 0: all cores */
 	const fl_progress *progress; /* files hashed / total; may be NULL */
+	const fl_hashtree_cache *cache; /* may be NULL */
 } fl_hashtree_opts;
 
-#define FL_HASHTREE_OPTS_INIT { 0, NULL }
+#define FL_HASHTREE_OPTS_INIT { 0, NULL, NULL }
 
 /* Summary counts of the last hash. */
 typedef struct fl_hashtree_stats {
 	uint64_t files;  /* regular files hashed */
 	uint64_t bytes;  /* their total size */
+	uint64_t hashed; /* files actually read (not answered by the cache) */
 } fl_hashtree_stats;
 
 /* Digest of `path` (file, folder or link) into *out. `stats` may be NULL.

@@ -1,0 +1,38 @@
+/* runpack.h - a recipe's run as a bundle: what goes in (the recipe, its
+ * lock, its inputs, every output under out/NAME/, the step records, the
+ * RO-Crate description), the identity and run-specific manifest keys, and
+ * unpacking back into a workspace where `floe status` finds every step up
+ * to date. Layout and keys in docs/bundles.md. */
+#ifndef FL_RUNPACK_H
+#define FL_RUNPACK_H
+
+#include <stdint.h>
+
+#include "bundle/tarx.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/sha256.h"
+
+typedef struct fl_runpack_opts {
+	const char *out;             /* file or folder (NULL: the recipe's folder) */
+	int no_data;                 /* 1: inputs as digests and origins only */
+	const char *sign_key;        /* private key file or NULL */
+	int64_t mtime;               /* archive mtime (SOURCE_DATE_EPOCH) */
+	int n_threads;               /* 0: all cores */
+	const fl_progress *progress; /* may be NULL */
+} fl_runpack_opts;
+
+#define FL_RUNPACK_OPTS_INIT { NULL, 0, NULL, 0, 0, NULL }
+
+/* Bundle the last run of `recipe`. Every step must be up to date (else
+ * FL_EINVAL naming the step and why). *written: the file (caller frees). */
+int fl_runpack_bundle(const char *recipe, const fl_runpack_opts *o, char **written,
+		      fl_digest *digest, fl_err *err);
+
+/* Unpack `bundle` into the workspace `dir` (not existing or empty): all
+ * entries checked, then the outputs put into dir/.floe's store, so that the
+ * step records in the bundle find their objects. */
+int fl_runpack_unpack(const char *bundle, const char *dir, const fl_tarx_limits *limits,
+		      const fl_progress *progress, fl_err *err);
+
+#endif

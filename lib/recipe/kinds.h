@@ -1,0 +1,17 @@
+/* kinds.h - the one table of step kinds. A new kind adds its extern line
+ * here and its row in kinds.c (see recipe/step.h for the interface). */
+#ifndef FL_KINDS_H
+#define FL_KINDS_H
+
+#include "recipe/step.h"
+
+/* --- every kind, one line each (keep in the order of kinds.c) --- */
+extern const fl_step_kind fl_kind_command; /* recipe/kind_command.c */
+
+/* The table, NULL-terminated. */
+extern const fl_step_kind *const fl_step_kinds[];
+
+/* The kind called `name`, or NULL. */
+const fl_step_kind *fl_step_kind_find(const char *name);
+
+#endif

@@ -1,0 +1,127 @@
+/* cmd_run.c - `floe run RECIPE`: run what is stale, restore what was
+ * deleted, skip what is up to date; --dry-run says what would happen. */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "recipe_cli.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+/* First Ctrl-C: stop cleanly after tidying up; a second one kills. */
+static void install_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void print_plan(const fl_recipe *r, const fl_run *run)
+{
+	size_t todo = 0;
+
+	for (size_t k = 0; k < r->n_steps; k++) {
+		size_t s = r->order[k];
+		const fl_step_status *st = fl_run_status(run, s);
+		if (st->state == FL_STEP_UP_TO_DATE)
+			continue;
+		todo++;
+		printf("would %-7s %s: %s\n", st->state == FL_STEP_STALE ? "run" : "restore",
+		       r->steps[s].name, st->reason);
+	}
+	if (!todo)
+		printf("nothing to do: all %zu steps up to date\n", r->n_steps);
+}
+
+static void print_summary(const fl_recipe *r, const fl_run *run)
+{
+	size_t n[5] = { 0 };
+
+	for (size_t s = 0; s < r->n_steps; s++)
+		n[fl_run_status(run, s)->outcome]++;
+	if (n[FL_OUTCOME_RAN] + n[FL_OUTCOME_RESTORED] == 0)
+		printf("nothing to do: all %zu steps up to date\n", r->n_steps);
+	else
+		printf("ran %zu, restored %zu, up to date %zu (lock: %s)\n", n[FL_OUTCOME_RAN],
+		       n[FL_OUTCOME_RESTORED], n[FL_OUTCOME_CACHED], fl_run_lock_path(run));
+}
+
+static int run(const fl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "threads", required_argument, NULL, 't' },
+		{ 0, 0, 0, 0 },
+	};
+	fl_run_opts ro = FL_RUN_OPTS_INIT;
+	fl_err err = FL_ERR_INIT;
+	fl_recipe *r = NULL;
+	fl_run *rn = NULL;
+	int c, code = 0, dry = 0, quiet = 0, rc;
+
+	while ((c = cli_getopt(cmd, argc, argv, "nq", opts, &code)) != -1) {
+		if (c == '?')
+			return code;
+		if (c == 'n')
+			dry = 1;
+		else if (c == 'q')
+			quiet = 1;
+		else if (c == 't' && !(ro.n_threads = cli_parse_threads(optarg)))
+			return cli_usage_error(cmd, "--threads needs a whole number >= 1, not '%s'",
+					       optarg);
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(cmd, optind == argc ? "no recipe given"
+							   : "give exactly one recipe");
+	cli_install_log(quiet);
+	if (!(r = cli_load_recipe(argv[optind], &code)))
+		return code;
+	install_handlers();
+	ro.progress = cli_progress(quiet);
+	ro.stop = &stop_flag;
+	rc = fl_run_open(&rn, r, &ro, &err);
+	if (rc == 0)
+		rc = dry ? fl_run_plan(rn, &err) : fl_run_execute(rn, &err);
+	cli_progress_done();
+	if (rc < 0) {
+		code = cli_fail(&err);
+	} else if (!quiet) {
+		if (dry)
+			print_plan(r, rn);
+		else
+			print_summary(r, rn);
+	}
+	fl_run_free(rn);
+	fl_recipe_free(r);
+	return rc < 0 ? code : FL_EXIT_OK;
+}
+
+const fl_cmd fl_cmd_run = {
+	"run", "run a recipe: only the steps whose inputs or definition changed",
+	"floe run [--dry-run] [--quiet] [--threads N] RECIPE",
+	"Each step runs only when its key (kind, parameters, input digests, seed,\n"
+	"floe and library versions, container image) has no record in the\n"
+	"workspace .floe/ beside the recipe; a deleted or changed output is\n"
+	"restored from the store without running. Outputs go to out/NAME/STEP/,\n"
+	"the lock file to RECIPE.lock. Ctrl-C stops cleanly (exit 130); the next\n"
+	"run resumes from the cache. One run at a time per workspace.\n"
+	"\noptions:\n"
+	"  -n, --dry-run   print what would run or be restored, and why\n"
+	"  -q, --quiet     print nothing but errors\n"
+	"  --threads N     threads for hashing and for each step (default: all cores)\n",
+	run,
+};
