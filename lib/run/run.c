@@ -563,10 +563,10 @@ static int run_step(fl_run *run, size_t s, fl_err *err)
 
 	if ((rc = make_staging(run, s, &tmp, err)) < 0)
 		return rc;
-	if ((rc = call_kind(run, s, tmp, err)) < 0 ||
-	    (rc = store_outputs(run, s, tmp, &outs, err)) < 0) {
-		if (rc == FL_ENOTFOUND || rc == FL_EINVAL)
-			fl_err_wrap(err, "step '%s'", run->r->steps[s].name);
+	if ((rc = call_kind(run, s, tmp, err)) < 0)
+		goto cleanup;
+	if ((rc = store_outputs(run, s, tmp, &outs, err)) < 0) {
+		fl_err_wrap(err, "step '%s'", run->r->steps[s].name);
 		goto cleanup;
 	}
 	/* milliseconds are all the precision timings deserve */

@@ -111,7 +111,7 @@ int fl_artifact_store(json_t **out, fl_store *s, const char *path, const char *w
 	if (lstat(path, &st) < 0) {
 		if (errno == ENOENT)
 			return fl_err_set(err, FL_ENOTFOUND,
-					  "the step did not produce its output %s", what);
+					  "output %s was not produced", what);
 		return fl_err_sys(err, errno, "%s", path);
 	}
 	if (S_ISDIR(st.st_mode))
