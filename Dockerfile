@@ -1,6 +1,6 @@
 # Dockerfile - floe in two stages: build floe on BASE with the -dev packages, then a runtime
 # image holding only floe, the shared libraries it loads (taken from the build stage's Debian
-# system) and a non-root user. Build it with containers/build-image.sh, or by hand:
+# system), a static busybox as /bin/sh for `command` steps, and a non-root user. Build it with containers/build-image.sh, or by hand:
 #
 #   containers/build-base.sh                       # floe-base:local, no registry needed
 #   docker build --network host -t floe:local .
@@ -17,7 +17,10 @@ FROM ${BASE} AS build
 # The build tools and -dev packages, from the same list `scripts/install-deps` installs on a
 # host (without the test-only tools). Needs the network: build with --network host.
 COPY scripts/install-deps /src/scripts/install-deps
-RUN /src/scripts/install-deps --build && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
+# busybox-static gives `command` steps a /bin/sh and the POSIX tools in the runtime image.
+RUN /src/scripts/install-deps --build \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends busybox-static \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 WORKDIR /src
 COPY Makefile ./
 COPY lib lib
@@ -32,7 +35,7 @@ FROM scratch
 ARG BASE=floe-base:local
 ARG FLOE_COMMIT=unknown
 COPY --from=build /rootfs/ /
-ENV PATH=/usr/local/bin \
+ENV PATH=/usr/local/bin:/usr/bin \
     LANG=C.UTF-8
 LABEL org.opencontainers.image.title="floe" \
       org.opencontainers.image.description="reproducible machine learning: recipes, content-addressed steps, bundles" \

@@ -54,6 +54,20 @@ sort -u "$OUT/usr/share/floe/packages.tmp" | while read -r pkg; do
 done >"$OUT/usr/share/floe/packages"
 rm "$OUT/usr/share/floe/packages.tmp"
 
+# A shell and the POSIX tools for `command` steps: a static busybox, when the build
+# stage has one (/bin/sh and every applet as links to it).
+if [ -x /bin/busybox ]; then
+	mkdir -p "$OUT/usr/bin"
+	ln -s usr/bin "$OUT/bin"
+	cp /bin/busybox "$OUT/usr/bin/busybox"
+	for a in $(/bin/busybox --list); do
+		[ -e "$OUT/usr/bin/$a" ] || ln -s busybox "$OUT/usr/bin/$a"
+	done
+	echo "busybox-static $(dpkg-query -W -f='${Version} ${Architecture}' busybox-static)" \
+		>>"$OUT/usr/share/floe/packages"
+	cp /usr/share/doc/busybox-static/copyright "$OUT/usr/share/floe/copyright/busybox-static"
+fi
+
 # The loader's cache, so that it finds the libraries without a search.
 cp /etc/ld.so.conf "$OUT/etc/"
 cp /etc/ld.so.conf.d/*.conf "$OUT/etc/ld.so.conf.d/" 2>/dev/null || true
