@@ -5,7 +5,8 @@
 #   --base IMAGE  the Dockerfile's BASE (default floe-base:local, made by build-base.sh;
 #                 with a registry: debian:bookworm-slim@sha256:...)
 # The build stage installs the -dev packages with apt, so it runs with --network host.
-# Prints the image ID (sha256:...) on stdout; the build log goes to stderr.
+# Prints the image ID (sha256:...) on stdout; the build log goes to stderr. Writes
+# FLOE_IMAGE=<ID> to .env, where docker-compose.yml takes its pinned image from.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -31,6 +32,8 @@ commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 if [ "$commit" != unknown ] && ! git diff --quiet HEAD -- Makefile lib runner 2>/dev/null; then
 	commit=$commit-dirty
 fi
-"$DOCKER" build --network host --build-arg BASE="$BASE" --build-arg FLOE_COMMIT="$commit" \
+"$DOCKER" build --force-rm --network host --build-arg BASE="$BASE" --build-arg FLOE_COMMIT="$commit" \
 	-t "$TAG" . >&2
-"$DOCKER" image inspect --format '{{.Id}}' "$TAG"
+id=$("$DOCKER" image inspect --format '{{.Id}}' "$TAG")
+printf 'FLOE_IMAGE=%s\n' "$id" >.env.tmp && mv .env.tmp .env
+echo "$id"
