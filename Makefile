@@ -38,8 +38,9 @@ all: $(FLOE)
 
 $(BUILD)/commit.h: FORCE
 	@mkdir -p $(BUILD)
-	@c=$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); \
-	 git diff --quiet HEAD 2>/dev/null || { [ "$$c" = unknown ] || c="$$c-dirty"; }; \
+	@if [ -n "$(FLOE_COMMIT)" ]; then c="$(FLOE_COMMIT)"; else \
+	 c=$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); \
+	 git diff --quiet HEAD 2>/dev/null || { [ "$$c" = unknown ] || c="$$c-dirty"; }; fi; \
 	 line="#define FL_BUILD_COMMIT \"$$c\""; \
 	 [ -f $@ ] && [ "$$(cat $@)" = "$$line" ] || echo "$$line" > $@
 
@@ -101,6 +102,6 @@ clean:
 
 help:
 	@echo "targets: all (default) test asan valgrind bench install uninstall clean"
-	@echo "variables: PREFIX DESTDIR WERROR=1 BUILD CC OPT"
+	@echo "variables: PREFIX DESTDIR WERROR=1 BUILD CC OPT FLOE_COMMIT (overrides git, for builds without .git)"
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

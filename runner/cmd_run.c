@@ -65,6 +65,8 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "executor", required_argument, NULL, 'e' },
+		{ "image", required_argument, NULL, 'i' },
 		{ 0, 0, 0, 0 },
 	};
 	fl_run_opts ro = FL_RUN_OPTS_INIT;
@@ -83,7 +85,14 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 		else if (c == 't' && !(ro.n_threads = cli_parse_threads(optarg)))
 			return cli_usage_error(cmd, "--threads needs a whole number >= 1, not '%s'",
 					       optarg);
+		else if (c == 'i')
+			ro.image = optarg;
+		else if (c == 'e' && cli_parse_executor(optarg, &ro.executor) < 0)
+			return cli_usage_error(cmd, "--executor is auto, local or docker, not '%s'",
+					       optarg);
 	}
+	if (ro.image && ro.executor != FL_EXEC_DOCKER)
+		return cli_usage_error(cmd, "--image goes with --executor docker");
 	if (optind + 1 != argc)
 		return cli_usage_error(cmd, optind == argc ? "no recipe given"
 							   : "give exactly one recipe");
@@ -112,7 +121,7 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 
 const fl_cmd fl_cmd_run = {
 	"run", "run a recipe: only the steps whose inputs or definition changed",
-	"floe run [--dry-run] [--quiet] [--threads N] RECIPE",
+	"floe run [--dry-run] [--quiet] [--threads N] [--executor E [--image ID]] RECIPE",
 	"Each step runs only when its key (kind, parameters, input digests, seed,\n"
 	"floe and library versions, container image) has no record in the\n"
 	"workspace .floe/ beside the recipe; a deleted or changed output is\n"
@@ -122,6 +131,12 @@ const fl_cmd fl_cmd_run = {
 	"\noptions:\n"
 	"  -n, --dry-run   print what would run or be restored, and why\n"
 	"  -q, --quiet     print nothing but errors\n"
-	"  --threads N     threads for hashing and for each step (default: all cores)\n",
+	"  --threads N     threads for hashing and for each step (default: all cores)\n"
+	"  --executor E    where steps run: auto (default: in this process, a step\n"
+	"                  with 'container:' in that image), local (all here,\n"
+	"                  'container:' ignored), docker (all in containers)\n"
+	"  --image ID      with --executor docker: the image for steps without\n"
+	"                  'container:' (an ID, or a name pinned to its ID)\n"
+	"                  (docs/containers.md)\n",
 	run,
 };

@@ -19,6 +19,8 @@
 #include "core/atomic.h"
 #include "core/env.h"
 #include "core/parallel.h"
+#include "exec/container.h"
+#include "exec/docker.h"
 #include "recipe/kinds.h"
 #include "run/lockfile.h"
 #include "run/stepkey.h"
@@ -43,6 +45,8 @@ struct fl_run {
 	fl_digest *in_digest;  /* per recipe input */
 	unsigned char *in_done;
 	uint64_t hashed;       /* files read for hashing */
+	fl_docker *docker;     /* the engine, opened when a step needs it */
+	char image_id[80];     /* opts.image resolved to its ID, or "" */
 };
 
 /* --- helpers -------------------------------------------------------- */
@@ -115,6 +119,51 @@ static int open_paths(fl_run *run, fl_err *err)
 	return 0;
 }
 
+static int need_docker(fl_run *run, fl_err *err)
+{
+	if (!run->docker && fl_docker_open(&run->docker, err) < 0)
+		return err->code;
+	return 0;
+}
+
+/* Under --executor docker every step needs an image; a named image is
+ * pinned to its ID for the step keys. */
+static int check_executor(fl_run *run, fl_err *err)
+{
+	const char *img = run->opts.image;
+	int rc;
+
+	if (run->opts.executor != FL_EXEC_DOCKER)
+		return 0;
+	for (size_t s = 0; s < run->r->n_steps && !img; s++)
+		if (!run->r->steps[s].container)
+			return fl_err_set(err, FL_EINVAL, "--executor docker: step '%s' has no "
+					  "'container:' and no --image was given",
+					  run->r->steps[s].name);
+	if (!img)
+		return 0;
+	if ((rc = need_docker(run, err)) < 0)
+		return rc;
+	if ((rc = fl_docker_image_exists(run->docker, img, run->image_id, err)) <= 0)
+		return rc < 0 ? rc : fl_docker_missing_image(img, err);
+	return 0;
+}
+
+/* The image step `s` runs in under this run's executor, or NULL. */
+static const char *step_image(const fl_run *run, size_t s)
+{
+	const char *c = run->r->steps[s].container;
+
+	switch (run->opts.executor) {
+	case FL_EXEC_LOCAL:
+		return NULL;
+	case FL_EXEC_DOCKER:
+		return c ? c : run->image_id;
+	default:
+		return c;
+	}
+}
+
 int fl_run_open(fl_run **out, const fl_recipe *r, const fl_run_opts *opts,
 		fl_err *err)
 {
@@ -135,7 +184,8 @@ int fl_run_open(fl_run **out, const fl_recipe *r, const fl_run_opts *opts,
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	}
 	if ((rc = open_paths(run, err)) < 0 || (rc = fl_env_record(&run->env, err)) < 0 ||
-	    (rc = fl_lockfile_last_keys(run->lock_path, &run->last_keys, err)) < 0) {
+	    (rc = fl_lockfile_last_keys(run->lock_path, &run->last_keys, err)) < 0 ||
+	    (rc = check_executor(run, err)) < 0) {
 		fl_run_free(run);
 		return rc;
 	}
@@ -158,6 +208,7 @@ void fl_run_free(fl_run *run)
 	fl_statcache_free(run->sc);
 	json_decref(run->env);
 	json_decref(run->last_keys);
+	fl_docker_free(run->docker);
 	free(run->ws);
 	free(run->out_root);
 	free(run->lock_path);
@@ -246,6 +297,29 @@ static void set_reason(fl_step_status *st, fl_step_state state, const char *fmt,
 	va_end(ap);
 }
 
+/* The key fields of step `s`. In a container, floe's and the libraries'
+ * versions are those floe reports inside the image, and `container` is
+ * the image the step really runs in. */
+static int key_fields(fl_run *run, size_t s, const fl_digest *const *ptr, fl_err *err)
+{
+	fl_step_def def = run->r->steps[s]; /* shallow: only .container changes */
+	const json_t *env = run->env;
+	int rc;
+
+	def.container = (char *)step_image(run, s);
+	if (def.container && ((rc = need_docker(run, err)) < 0 ||
+			      (rc = fl_docker_image_env(run->docker, def.container, &env,
+							err)) < 0))
+		return fl_value_error(err, def.node, rc, "step '%s': %s", def.name, err->msg);
+	if ((rc = fl_stepkey_fields(&run->st[s].fields, run->r, &def, ptr,
+				    json_object_get(env, "libraries"), err)) < 0)
+		return rc;
+	if (def.container)
+		json_object_set(run->st[s].fields, "floe",
+				json_object_get(json_object_get(env, "floe"), "version"));
+	return 0;
+}
+
 static int compute_fields(fl_run *run, size_t s, const char **upstream, fl_err *err)
 {
 	const fl_step_def *def = &run->r->steps[s];
@@ -271,8 +345,7 @@ static int compute_fields(fl_run *run, size_t s, const char **upstream, fl_err *
 	}
 	json_decref(run->st[s].fields);
 	run->st[s].fields = NULL;
-	return fl_stepkey_fields(&run->st[s].fields, run->r, def, ptr,
-				 json_object_get(run->env, "libraries"), err);
+	return key_fields(run, s, ptr, err);
 }
 
 /* Why a step with no record for its key is stale: the first difference
@@ -544,8 +617,15 @@ static int call_kind(fl_run *run, size_t s, const char *tmp, fl_err *err)
 			     (const char *const *)def->outputs, def->n_outputs,
 			     def->params, def->node, run->r->seed, run->n_threads,
 			     run->opts.progress, tmp, run->opts.stop };
-	if (rc == 0)
+	if (rc == 0 && step_image(run, s)) {
+		fl_container_step cs = { step_image(run, s), run->r->path, def->name,
+					 (const char *const *)paths, def->n_inputs, tmp,
+					 run->n_threads, run->opts.stop };
+		if ((rc = need_docker(run, err)) == 0)
+			rc = fl_container_run_step(run->docker, &cs, err);
+	} else if (rc == 0) {
 		rc = def->kind->run(&ctx, err);
+	}
 	for (size_t i = 0; i < def->n_inputs; i++)
 		free(paths[i]);
 	if (rc < 0 && rc != FL_EINTR && strncmp(err->msg, "step '", 6))

@@ -50,13 +50,24 @@ typedef struct fl_step_status {
 	double wall_s, cpu_s;    /* time spent by this run on it */
 } fl_step_status;
 
+/* Where steps run (docs/containers.md). */
+typedef enum fl_executor {
+	FL_EXEC_AUTO = 0,   /* in this process; a step with `container:` in it */
+	FL_EXEC_LOCAL = 1,  /* every step in this process, `container:` ignored */
+	FL_EXEC_DOCKER = 2, /* every step in a container: its `container:` or
+			       the run's image */
+} fl_executor;
+
 typedef struct fl_run_opts {
 	int n_threads;                     /* 0: all cores */
 	const fl_progress *progress;       /* may be NULL */
 	const volatile sig_atomic_t *stop; /* Ctrl-C flag; may be NULL */
+	fl_executor executor;              /* FL_EXEC_AUTO by default */
+	const char *image;                 /* image (ID or name) for steps without
+					      `container:` under FL_EXEC_DOCKER */
 } fl_run_opts;
 
-#define FL_RUN_OPTS_INIT { 0, NULL, NULL }
+#define FL_RUN_OPTS_INIT { 0, NULL, NULL, FL_EXEC_AUTO, NULL }
 
 typedef struct fl_run fl_run;
 
