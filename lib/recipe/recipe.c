@@ -234,6 +234,9 @@ static int parse_step_inputs(fl_step_def *st, fl_err *err)
 		return fl_value_error(err, v, FL_EINVAL,
 				      "'inputs' must be a list of references or a mapping "
 				      "of names to references");
+	if (v->n > FL_STEP_MAX_INPUTS)
+		return fl_value_error(err, v, FL_EINVAL, "a step has at most %d inputs",
+				      FL_STEP_MAX_INPUTS);
 	if (!(st->inputs = calloc(v->n ? v->n : 1, sizeof(*st->inputs))))
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	for (size_t i = 0; i < v->n && rc == 0; i++) {
@@ -365,16 +368,16 @@ static int parse_kind(fl_step_def *st, fl_err *err)
 /* Let the kind check what the schema cannot (placeholders, maps). */
 static int kind_check(const fl_recipe *r, const fl_step_def *st, fl_err *err)
 {
-	fl_step_io io[64];
+	fl_step_io io[FL_STEP_MAX_INPUTS];
 	fl_step_ctx ctx = { 0 };
 
 	if (!st->kind->check)
 		return 0;
-	for (size_t i = 0; i < st->n_inputs && i < 64; i++)
+	for (size_t i = 0; i < st->n_inputs; i++)
 		io[i] = (fl_step_io){ st->inputs[i].slot, NULL };
 	ctx.step = st->name;
 	ctx.inputs = io;
-	ctx.n_inputs = st->n_inputs < 64 ? st->n_inputs : 64;
+	ctx.n_inputs = st->n_inputs;
 	ctx.outputs = (const char *const *)st->outputs;
 	ctx.n_outputs = st->n_outputs;
 	ctx.params = st->params;

@@ -19,7 +19,8 @@
 #include "recipe/step.h"
 #include "recipe/value.h"
 
-#define FL_RECIPE_FORMAT 1 /* the value of `floe:` this build reads */
+#define FL_RECIPE_FORMAT 1   /* the value of `floe:` this build reads */
+#define FL_STEP_MAX_INPUTS 64 /* inputs of one step */
 
 typedef enum fl_phase {
 	FL_PHASE_PREPARE = 0,

@@ -323,13 +323,11 @@ static int key_fields(fl_run *run, size_t s, const fl_digest *const *ptr, fl_err
 static int compute_fields(fl_run *run, size_t s, const char **upstream, fl_err *err)
 {
 	const fl_step_def *def = &run->r->steps[s];
-	fl_digest d[64];
-	const fl_digest *ptr[64];
+	fl_digest d[FL_STEP_MAX_INPUTS];
+	const fl_digest *ptr[FL_STEP_MAX_INPUTS];
 	int rc;
 
-	*upstream = NULL;
-	if (def->n_inputs > 64)
-		return fl_value_error(err, def->node, FL_EINVAL, "a step has at most 64 inputs");
+	*upstream = NULL; /* n_inputs <= FL_STEP_MAX_INPUTS: checked by the parser */
 	for (size_t i = 0; i < def->n_inputs; i++) {
 		const fl_step_ref *x = &def->inputs[i];
 		ptr[i] = &d[i];
@@ -597,8 +595,8 @@ static int store_outputs(fl_run *run, size_t s, const char *tmp, json_t **out,
 static int call_kind(fl_run *run, size_t s, const char *tmp, fl_err *err)
 {
 	const fl_step_def *def = &run->r->steps[s];
-	fl_step_io io[64];
-	char *paths[64] = { 0 };
+	fl_step_io io[FL_STEP_MAX_INPUTS];
+	char *paths[FL_STEP_MAX_INPUTS] = { 0 };
 	fl_step_ctx ctx = { 0 };
 	int rc = 0;
 
