@@ -8,11 +8,15 @@
  *     fl_mlp_params p = FL_MLP_PARAMS_INIT;
  *     fl_mlp_options o = FL_MLP_OPTIONS_INIT;
  *     fl_mlp *m = NULL;
- *     if (fl_mlp_params_set(&p, "hidden_layer_sizes", "128,64", err) < 0 ||
- *         fl_mlp_fit(&m, &p, FL_MLP_CLASSIFY, X, n, d, y, k, &o, err) < 0)
+ *     p.n_hidden = 2;
+ *     p.hidden_layer_sizes[0] = 128, p.hidden_layer_sizes[1] = 64;
+ *     if (fl_mlp_fit(&m, &p, FL_MLP_CLASSIFY, X, n, d, y, k, &o, err) < 0)
  *             return fl_err_wrap(err, "training");
  *     fl_mlp_predict(m, Xnew, n_new, d, proba, 1, err); // n_new x k
  *     fl_mlp_free(m);
+ *
+ * The model kinds mlp and mlp_regressor (lib/ml/mlp_kind.c) wrap this for
+ * data sets and model files.
  *
  * Parameters follow scikit-learn's MLPClassifier/MLPRegressor (names,
  * defaults, loss, initialisation, optimisers, learning-rate schedules,

@@ -1,190 +1,104 @@
-/* mlp_params.c - parsing, checking and printing MLP hyper-parameters,
- * driven by one table of (name, type, field offset). */
+/* mlp_params.c - the MLP's parameter table (scikit-learn's names, defaults
+ * and ranges), conversion from resolved JSON, and range checks. */
 #include "ml/mlp_params.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-typedef enum ptype { T_SIZES, T_INT, T_SIZE, T_U64, T_DOUBLE, T_BOOL, T_ENUM } ptype;
 
 static const char *const activation_names[] = { "relu", "tanh", "logistic", "identity", NULL };
 static const char *const solver_names[] = { "adam", "sgd", NULL };
 static const char *const schedule_names[] = { "constant", "invscaling", "adaptive", NULL };
 static const char *const init_names[] = { "glorot", "he", NULL };
 
-typedef struct pdef {
-	const char *name;            /* sklearn's name */
-	ptype type;                  /* how to parse */
-	size_t off;                  /* offsetof in fl_mlp_params */
-	const char *const *enums;    /* T_ENUM: value names */
-} pdef;
-
-#define F(f) offsetof(fl_mlp_params, f)
-static const pdef defs[] = {
-	{ "hidden_layer_sizes", T_SIZES, F(hidden_layer_sizes), NULL },
-	{ "activation", T_ENUM, F(activation), activation_names },
-	{ "solver", T_ENUM, F(solver), solver_names },
-	{ "alpha", T_DOUBLE, F(alpha), NULL },
-	{ "batch_size", T_SIZE, F(batch_size), NULL },
-	{ "learning_rate", T_ENUM, F(learning_rate), schedule_names },
-	{ "learning_rate_init", T_DOUBLE, F(learning_rate_init), NULL },
-	{ "power_t", T_DOUBLE, F(power_t), NULL },
-	{ "max_iter", T_INT, F(max_iter), NULL },
-	{ "shuffle", T_BOOL, F(shuffle), NULL },
-	{ "tol", T_DOUBLE, F(tol), NULL },
-	{ "momentum", T_DOUBLE, F(momentum), NULL },
-	{ "nesterovs_momentum", T_BOOL, F(nesterovs_momentum), NULL },
-	{ "early_stopping", T_BOOL, F(early_stopping), NULL },
-	{ "validation_fraction", T_DOUBLE, F(validation_fraction), NULL },
-	{ "beta_1", T_DOUBLE, F(beta_1), NULL },
-	{ "beta_2", T_DOUBLE, F(beta_2), NULL },
-	{ "epsilon", T_DOUBLE, F(epsilon), NULL },
-	{ "n_iter_no_change", T_INT, F(n_iter_no_change), NULL },
-	{ "seed", T_U64, F(seed), NULL },
-	{ "init", T_ENUM, F(init), init_names },
+const fl_param_spec fl_mlp_param_specs[] = {
+	{ "hidden_layer_sizes", "hidden_layer_sizes", FL_PARAM_INT_LIST, "100", 1, 1000000,
+	  NULL, 0, "widths of the hidden layers, e.g. 128,64" },
+	{ "activation", "activation", FL_PARAM_CHOICE, "relu", 0, 0,
+	  "relu|tanh|logistic|identity", 0, "hidden-layer activation" },
+	{ "solver", "solver", FL_PARAM_CHOICE, "adam", 0, 0, "adam|sgd", 0,
+	  "optimiser: Adam or mini-batch SGD with momentum" },
+	{ "alpha", "alpha", FL_PARAM_REAL, "0.0001", 0, 1e6, NULL, 0,
+	  "L2 penalty on the weights" },
+	{ "batch_size", "batch_size", FL_PARAM_NUM_OR_CHOICE, "auto", 1, 1e9, "auto", 0,
+	  "rows per mini-batch; auto = min(200, rows)" },
+	{ "learning_rate", "learning_rate", FL_PARAM_CHOICE, "constant", 0, 0,
+	  "constant|invscaling|adaptive", 0, "learning-rate schedule (sgd only)" },
+	{ "learning_rate_init", "learning_rate_init", FL_PARAM_REAL, "0.001", 1e-12, 1e3, NULL,
+	  0, "initial learning rate" },
+	{ "power_t", "power_t", FL_PARAM_REAL, "0.5", 0, 10, NULL, 0,
+	  "exponent of the invscaling schedule" },
+	{ "max_iter", "max_iter", FL_PARAM_INT, "200", 1, 1e7, NULL, 0,
+	  "maximum number of epochs" },
+	{ "shuffle", "shuffle", FL_PARAM_BOOL, "true", 0, 0, NULL, 0,
+	  "reshuffle the training rows every epoch" },
+	{ "tol", "tol", FL_PARAM_REAL, "0.0001", 0, 1e6, NULL, 0,
+	  "improvement below which an epoch counts as no change" },
+	{ "momentum", "momentum", FL_PARAM_REAL, "0.9", 0, 1, NULL, 0, "sgd momentum" },
+	{ "nesterovs_momentum", "nesterovs_momentum", FL_PARAM_BOOL, "true", 0, 0, NULL, 0,
+	  "use Nesterov's momentum (sgd)" },
+	{ "early_stopping", "early_stopping", FL_PARAM_BOOL, "false", 0, 0, NULL, 0,
+	  "stop when the validation score stalls; keep the best weights" },
+	{ "validation_fraction", "validation_fraction", FL_PARAM_REAL, "0.1", 0, 1, NULL, 0,
+	  "share of the training rows held out for early stopping" },
+	{ "beta_1", "beta_1", FL_PARAM_REAL, "0.9", 0, 0.999999, NULL, 0,
+	  "Adam: decay of the first moment" },
+	{ "beta_2", "beta_2", FL_PARAM_REAL, "0.999", 0, 0.999999, NULL, 0,
+	  "Adam: decay of the second moment" },
+	{ "epsilon", "epsilon", FL_PARAM_REAL, "1e-08", 1e-30, 1, NULL, 0,
+	  "Adam: numerical stabiliser" },
+	{ "n_iter_no_change", "n_iter_no_change", FL_PARAM_INT, "10", 1, 1e7, NULL, 0,
+	  "epochs without tol improvement before stopping" },
+	{ "init", "(none: sklearn uses glorot)", FL_PARAM_CHOICE, "glorot", 0, 0, "glorot|he",
+	  0, "weight initialisation: Glorot/Xavier uniform (sklearn's) or He uniform" },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0, NULL },
 };
-#undef F
-#define N_DEFS (sizeof(defs) / sizeof(defs[0]))
 
-const char *const fl_mlp_param_names[] = {
-	"hidden_layer_sizes", "activation", "solver", "alpha", "batch_size",
-	"learning_rate", "learning_rate_init", "power_t", "max_iter", "shuffle",
-	"tol", "momentum", "nesterovs_momentum", "early_stopping",
-	"validation_fraction", "beta_1", "beta_2", "epsilon", "n_iter_no_change",
-	"seed", "init", NULL,
-};
-
-static const pdef *find_def(const char *name)
+static int choice_index(const char *const *names, const char *w)
 {
-	for (size_t i = 0; i < N_DEFS; i++)
-		if (strcmp(defs[i].name, name) == 0)
-			return &defs[i];
-	return NULL;
-}
-
-static int parse_u64(const char *s, unsigned long long *v)
-{
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return (errno || *end) ? -1 : 0;
-}
-
-static int parse_sizes(fl_mlp_params *p, const char *s)
-{
-	char buf[512], *save = NULL, *tok;
-	size_t v[FL_MLP_MAX_HIDDEN];
-	int n = 0;
-
-	if (strlen(s) >= sizeof(buf))
-		return -1;
-	strcpy(buf, s);
-	/* accept "128,64", "(128, 64)" and "[128,64]" */
-	for (char *c = buf; *c; c++)
-		if (*c == '(' || *c == ')' || *c == '[' || *c == ']' || *c == ' ')
-			*c = ',';
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		unsigned long long x;
-		if (n == FL_MLP_MAX_HIDDEN || parse_u64(tok, &x) < 0 || x == 0 || x > 1000000)
-			return -1;
-		v[n++] = (size_t)x;
-	}
-	p->n_hidden = n;
-	memcpy(p->hidden_layer_sizes, v, sizeof(v[0]) * (size_t)n);
-	return 0;
-}
-
-static int parse_enum(const char *const *names, const char *s, int *v)
-{
-	for (int i = 0; names[i]; i++)
-		if (strcmp(names[i], s) == 0)
-			return *v = i, 0;
+	for (int i = 0; w && names[i]; i++)
+		if (strcmp(names[i], w) == 0)
+			return i;
 	return -1;
 }
 
-static int parse_value(fl_mlp_params *p, const pdef *d, const char *s)
+int fl_mlp_params_from_json(fl_mlp_params *p, const json_t *r, uint64_t seed,
+			    fl_err *err)
 {
-	char *field = (char *)p + d->off, *end;
-	unsigned long long u;
-	double x;
-	int e;
+	size_t nh = fl_param_list_len(r, "hidden_layer_sizes");
+	int a = choice_index(activation_names, fl_param_str(r, "activation"));
+	int s = choice_index(solver_names, fl_param_str(r, "solver"));
+	int l = choice_index(schedule_names, fl_param_str(r, "learning_rate"));
+	int in = choice_index(init_names, fl_param_str(r, "init"));
 
-	switch (d->type) {
-	case T_SIZES:
-		return parse_sizes(p, s);
-	case T_INT:
-		if (parse_u64(s, &u) < 0 || u > 1000000000)
-			return -1;
-		return *(int *)field = (int)u, 0;
-	case T_SIZE:
-		if (strcmp(s, "auto") == 0)
-			return *(size_t *)field = 0, 0;
-		if (parse_u64(s, &u) < 0 || u == 0)
-			return -1;
-		return *(size_t *)field = (size_t)u, 0;
-	case T_U64:
-		if (parse_u64(s, &u) < 0)
-			return -1;
-		return *(uint64_t *)field = u, 0;
-	case T_DOUBLE:
-		errno = 0;
-		x = strtod(s, &end);
-		if (!*s || *end || errno || !isfinite(x))
-			return -1;
-		return *(double *)field = x, 0;
-	case T_BOOL:
-		if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "1"))
-			return *(int *)field = 1, 0;
-		if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "0"))
-			return *(int *)field = 0, 0;
-		return -1;
-	case T_ENUM:
-		if (parse_enum(d->enums, s, &e) < 0)
-			return -1;
-		/* every enum field is an int-sized C enum */
-		return memcpy(field, &e, sizeof(int)), 0;
-	}
-	return -1;
-}
-
-static const char *type_hint(const pdef *d, char *buf, size_t len)
-{
-	static const char *const hints[] = {
-		"a comma-separated list of layer widths >= 1, e.g. 128,64",
-		"a whole number >= 0", "a whole number >= 1 or auto",
-		"a whole number >= 0", "a finite number", "true or false", NULL,
-	};
-	size_t used;
-
-	if (d->type != T_ENUM)
-		return hints[d->type];
-	used = (size_t)snprintf(buf, len, "one of");
-	for (int i = 0; d->enums[i] && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s %s",
-					 i ? "," : "", d->enums[i]);
-	return buf;
-}
-
-int fl_mlp_params_set(fl_mlp_params *p, const char *name, const char *value,
-		      fl_err *err)
-{
-	const pdef *d = find_def(name);
-	char hint[128];
-
-	if (!d)
-		return fl_err_set(err, FL_EINVAL,
-				  "mlp has no parameter '%s' (see docs/models.md)", name);
-	if (parse_value(p, d, value) < 0)
-		return fl_err_set(err, FL_EINVAL, "mlp parameter %s: '%s' is not %s", name,
-				  value, type_hint(d, hint, sizeof(hint)));
-	return 0;
+	if (nh > FL_MLP_MAX_HIDDEN)
+		return fl_err_set(err, FL_EINVAL, "mlp: at most %d hidden layers, not %zu",
+				  FL_MLP_MAX_HIDDEN, nh);
+	if (a < 0 || s < 0 || l < 0 || in < 0)
+		return fl_err_set(err, FL_EINVAL, "mlp: parameters not resolved");
+	p->n_hidden = (int)nh;
+	for (size_t i = 0; i < nh; i++)
+		p->hidden_layer_sizes[i] = (size_t)fl_param_list_at(r, "hidden_layer_sizes", i);
+	p->activation = (fl_mlp_activation)a;
+	p->solver = (fl_mlp_solver)s;
+	p->learning_rate = (fl_mlp_schedule)l;
+	p->init = (fl_mlp_init)in;
+	p->alpha = fl_param_real(r, "alpha");
+	p->batch_size = fl_param_str(r, "batch_size") ? 0 : (size_t)fl_param_int(r, "batch_size");
+	p->learning_rate_init = fl_param_real(r, "learning_rate_init");
+	p->power_t = fl_param_real(r, "power_t");
+	p->max_iter = (int)fl_param_int(r, "max_iter");
+	p->shuffle = fl_param_bool(r, "shuffle");
+	p->tol = fl_param_real(r, "tol");
+	p->momentum = fl_param_real(r, "momentum");
+	p->nesterovs_momentum = fl_param_bool(r, "nesterovs_momentum");
+	p->early_stopping = fl_param_bool(r, "early_stopping");
+	p->validation_fraction = fl_param_real(r, "validation_fraction");
+	p->beta_1 = fl_param_real(r, "beta_1");
+	p->beta_2 = fl_param_real(r, "beta_2");
+	p->epsilon = fl_param_real(r, "epsilon");
+	p->n_iter_no_change = (int)fl_param_int(r, "n_iter_no_change");
+	p->seed = seed;
+	return fl_mlp_params_check(p, err);
 }
 
 int fl_mlp_params_check(const fl_mlp_params *p, fl_err *err)
@@ -213,46 +127,6 @@ int fl_mlp_params_check(const fl_mlp_params *p, fl_err *err)
 		return fl_err_set(err, FL_EINVAL,
 				  "mlp: early_stopping needs a validation split: validation_fraction "
 				  "must be in (0, 1), not %g", p->validation_fraction);
-	return 0;
-}
-
-static void format_sizes(const fl_mlp_params *p, char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; i < p->n_hidden && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%zu", i ? "," : "",
-					 p->hidden_layer_sizes[i]);
-}
-
-int fl_mlp_params_get(const fl_mlp_params *p, const char *name, char *buf,
-		      size_t len, fl_err *err)
-{
-	const pdef *d = find_def(name);
-	const char *field;
-	int e;
-
-	if (!d)
-		return fl_err_set(err, FL_EINVAL, "mlp has no parameter '%s'", name);
-	field = (const char *)p + d->off;
-	switch (d->type) {
-	case T_SIZES: format_sizes(p, buf, len); break;
-	case T_INT: snprintf(buf, len, "%d", *(const int *)field); break;
-	case T_SIZE:
-		if (*(const size_t *)field == 0)
-			snprintf(buf, len, "auto");
-		else
-			snprintf(buf, len, "%zu", *(const size_t *)field);
-		break;
-	case T_U64: snprintf(buf, len, "%llu", (unsigned long long)*(const uint64_t *)field); break;
-	case T_DOUBLE: snprintf(buf, len, "%.17g", *(const double *)field); break;
-	case T_BOOL: snprintf(buf, len, "%s", *(const int *)field ? "true" : "false"); break;
-	case T_ENUM:
-		memcpy(&e, field, sizeof(int));
-		snprintf(buf, len, "%s", d->enums[e]);
-		break;
-	}
 	return 0;
 }
 

@@ -1,12 +1,15 @@
 /* mlp_params.h - the hyper-parameters of a multilayer perceptron, with
- * scikit-learn's names and defaults, parsed from NAME=VALUE strings. */
+ * scikit-learn's names and defaults, and their table for model kinds. */
 #ifndef FL_MLP_PARAMS_H
 #define FL_MLP_PARAMS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/err.h"
+#include "ml/params.h"
 
 #define FL_MLP_MAX_HIDDEN 16
 
@@ -62,22 +65,17 @@ typedef struct fl_mlp_params {
 	  1e-3, 0.5, 200, 1, 1e-4, 0.9, 1, 0, 0.1, 0.9, 0.999, 1e-8, 10, 0,     \
 	  FL_MLP_INIT_GLOROT }
 
-/* Set parameter `name` from its text `value` ("hidden_layer_sizes" takes
- * "128,64", booleans "true"/"false"/"1"/"0", enums their sklearn names).
- * An unknown name or a bad value fails with FL_EINVAL naming both. */
-int fl_mlp_params_set(fl_mlp_params *p, const char *name, const char *value,
-		      fl_err *err);
+/* The parameter table for the model kinds mlp and mlp_regressor (sklearn
+ * names, defaults and ranges), NULL-name terminated. */
+extern const fl_param_spec fl_mlp_param_specs[];
+
+/* Fill `p` from a parameter object resolved against fl_mlp_param_specs
+ * (fl_params_resolve), with the seed given separately. */
+int fl_mlp_params_from_json(fl_mlp_params *p, const json_t *resolved,
+			    uint64_t seed, fl_err *err);
 
 /* Check ranges (sizes >= 1, 0 < validation_fraction < 1, ...). */
 int fl_mlp_params_check(const fl_mlp_params *p, fl_err *err);
-
-/* The names of the parameters, NULL-terminated, in a fixed order. */
-extern const char *const fl_mlp_param_names[];
-
-/* Write parameter `name`'s value as text into buf (as accepted by
- * fl_mlp_params_set). Returns 0, or FL_EINVAL for an unknown name. */
-int fl_mlp_params_get(const fl_mlp_params *p, const char *name, char *buf,
-		      size_t len, fl_err *err);
 
 /* Names of enum values. */
 const char *fl_mlp_activation_name(fl_mlp_activation a);
