@@ -43,9 +43,12 @@ int mlp_work_init(mlp_work *w, const fl_mlp *m, size_t cap, int with_grad,
 void mlp_work_free(mlp_work *w);
 
 /* Copy `rows` rows of X (rows idx[r0..], or r0.. when idx is NULL) into
- * act[0] as floats, and their labels from y into cls/tgt when y != NULL. */
+ * act[0] as floats, and their labels from y into cls/tgt when y != NULL.
+ * mlp_gather_f32 does the same from a float copy of X (training). */
 void mlp_gather(const fl_mlp *m, mlp_work *w, const double *X, const double *y,
 		const uint32_t *idx, size_t r0, size_t rows);
+void mlp_gather_f32(const fl_mlp *m, mlp_work *w, const float *X, const double *y,
+		    const uint32_t *idx, size_t r0, size_t rows);
 
 /* Forward pass over act[0] (rows rows): fills act[1..L], the last with
  * probabilities (classification) or predictions. */

@@ -90,26 +90,114 @@ void mlp_work_free(mlp_work *w)
 	memset(w, 0, sizeof(*w));
 }
 
+static void gather_labels(const fl_mlp *m, mlp_work *w, const double *y, size_t r,
+			  size_t src)
+{
+	size_t k = m->sizes[m->n_sizes - 1];
+
+	if (m->task == FL_MLP_CLASSIFY)
+		w->cls[r] = (int32_t)y[src];
+	else
+		for (size_t j = 0; j < k; j++)
+			w->tgt[r * k + j] = (float)y[src * k + j];
+}
+
 void mlp_gather(const fl_mlp *m, mlp_work *w, const double *X, const double *y,
 		const uint32_t *idx, size_t r0, size_t rows)
 {
-	size_t d = m->sizes[0], k = m->sizes[m->n_sizes - 1];
+	size_t d = m->sizes[0];
 
 	for (size_t r = 0; r < rows; r++) {
 		size_t src = idx ? idx[r0 + r] : r0 + r;
-		const double *x = X + src * d;
-		float *a = w->act[0] + r * d;
+		const double *restrict x = X + src * d;
+		float *restrict a = w->act[0] + r * d;
 
 		for (size_t j = 0; j < d; j++)
 			a[j] = (float)x[j];
-		if (!y)
-			continue;
-		if (m->task == FL_MLP_CLASSIFY)
-			w->cls[r] = (int32_t)y[src];
-		else
-			for (size_t j = 0; j < k; j++)
-				w->tgt[r * k + j] = (float)y[src * k + j];
+		if (y)
+			gather_labels(m, w, y, r, src);
 	}
+}
+
+void mlp_gather_f32(const fl_mlp *m, mlp_work *w, const float *X, const double *y,
+		    const uint32_t *idx, size_t r0, size_t rows)
+{
+	size_t d = m->sizes[0];
+
+	for (size_t r = 0; r < rows; r++) {
+		size_t src = idx ? idx[r0 + r] : r0 + r;
+
+		memcpy(w->act[0] + r * d, X + src * d, d * sizeof(float));
+		if (y)
+			gather_labels(m, w, y, r, src);
+	}
+}
+
+/* Row-wise kernels over n values, written with GCC/Clang vector
+ * extensions so that they are vectorised and branch-free at -O2 (a
+ * mispredicted branch per ReLU unit costs more than the matrix products on
+ * these layer sizes). Element-wise only: results equal the scalar code. */
+#define VW 4 /* 16 bytes: SSE on x86-64, NEON on arm64 */
+typedef float vf __attribute__((vector_size(VW * sizeof(float))));
+typedef int32_t vi __attribute__((vector_size(VW * sizeof(int32_t))));
+
+static inline vf vload(const float *p)
+{
+	vf v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline void vstore(float *p, vf v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/* `keep` where x > 0, else +0 (NaN in x gives 0, NaN in keep stays). */
+static inline vf keep_if_positive(vf x, vf keep)
+{
+	vi mask = x > (vf){ 0 }, bits;
+
+	memcpy(&bits, &keep, sizeof(bits));
+	bits &= mask;
+	memcpy(&keep, &bits, sizeof(keep));
+	return keep;
+}
+
+static void add_relu(float *restrict z, const float *restrict b, size_t n)
+{
+	size_t j = 0;
+
+	for (; j + VW <= n; j += VW) {
+		vf v = vload(z + j) + vload(b + j);
+		vstore(z + j, keep_if_positive(v, v));
+	}
+	for (; j < n; j++) {
+		float v = z[j] + b[j];
+		z[j] = v > 0.0f ? v : 0.0f;
+	}
+}
+
+static void add_bias(float *restrict z, const float *restrict b, size_t n)
+{
+	size_t j = 0;
+
+	for (; j + VW <= n; j += VW)
+		vstore(z + j, vload(z + j) + vload(b + j));
+	for (; j < n; j++)
+		z[j] += b[j];
+}
+
+/* d = a > 0 ? d : 0 (the ReLU derivative). */
+static void relu_grad(float *restrict d, const float *restrict a, size_t n)
+{
+	size_t j = 0;
+
+	for (; j + VW <= n; j += VW)
+		vstore(d + j, keep_if_positive(vload(a + j), vload(d + j)));
+	for (; j < n; j++)
+		d[j] = a[j] > 0.0f ? d[j] : 0.0f;
 }
 
 /* z += b row-wise, then the activation, in place. */
@@ -120,22 +208,20 @@ static void bias_activate(float *z, const float *b, size_t rows, size_t n,
 		float *zr = z + r * n;
 		switch (act) {
 		case FL_MLP_RELU:
-			for (size_t j = 0; j < n; j++) {
-				float v = zr[j] + b[j];
-				zr[j] = v > 0.0f ? v : 0.0f;
-			}
+			add_relu(zr, b, n);
 			break;
 		case FL_MLP_TANH:
+			add_bias(zr, b, n);
 			for (size_t j = 0; j < n; j++)
-				zr[j] = tanhf(zr[j] + b[j]);
+				zr[j] = tanhf(zr[j]);
 			break;
 		case FL_MLP_LOGISTIC:
+			add_bias(zr, b, n);
 			for (size_t j = 0; j < n; j++)
-				zr[j] = 1.0f / (1.0f + expf(-(zr[j] + b[j])));
+				zr[j] = 1.0f / (1.0f + expf(-zr[j]));
 			break;
 		case FL_MLP_IDENTITY:
-			for (size_t j = 0; j < n; j++)
-				zr[j] += b[j];
+			add_bias(zr, b, n);
 			break;
 		}
 	}
@@ -147,8 +233,7 @@ static void bias_softmax(float *z, const float *b, size_t rows, size_t n)
 	for (size_t r = 0; r < rows; r++) {
 		float *zr = z + r * n, mx, sum = 0.0f;
 
-		for (size_t j = 0; j < n; j++)
-			zr[j] += b[j];
+		add_bias(zr, b, n);
 		mx = zr[0];
 		for (size_t j = 1; j < n; j++)
 			mx = zr[j] > mx ? zr[j] : mx;
@@ -206,12 +291,12 @@ static double output_delta(const fl_mlp *m, mlp_work *w, size_t rows, float *d)
 }
 
 /* d *= f'(a) where a = f(z) are the layer's activations. */
-static void activation_grad(float *d, const float *a, size_t n, fl_mlp_activation act)
+static void activation_grad(float *restrict d, const float *restrict a, size_t n,
+			    fl_mlp_activation act)
 {
 	switch (act) {
 	case FL_MLP_RELU:
-		for (size_t i = 0; i < n; i++)
-			d[i] = a[i] > 0.0f ? d[i] : 0.0f;
+		relu_grad(d, a, n);
 		break;
 	case FL_MLP_TANH:
 		for (size_t i = 0; i < n; i++)
@@ -226,12 +311,13 @@ static void activation_grad(float *d, const float *a, size_t n, fl_mlp_activatio
 	}
 }
 
-static void column_sums(const float *d, size_t rows, size_t n, float *out)
+/* out[j] = sum over rows of d[r][j], rows in order. */
+static void column_sums(const float *restrict d, size_t rows, size_t n,
+			float *restrict out)
 {
 	memset(out, 0, n * sizeof(float));
 	for (size_t r = 0; r < rows; r++)
-		for (size_t j = 0; j < n; j++)
-			out[j] += d[r * n + j];
+		add_bias(out, d + r * n, n);
 }
 
 void mlp_backward(const fl_mlp *m, mlp_work *w, size_t rows)

@@ -29,6 +29,7 @@ typedef struct trainer {
 	fl_mlp *m;                 /* the model being trained */
 	const fl_mlp_params *p;    /* its parameters */
 	const double *X, *y;       /* data */
+	float *Xf;                 /* X in single precision (owned) */
 	uint32_t *order;           /* training rows, reshuffled every epoch */
 	uint32_t *val;             /* validation rows */
 	size_t n_train, n_val;     /* their counts */
@@ -66,7 +67,7 @@ static int block_item(void *ud, size_t i, int worker, fl_err *err)
 		memset(w->grad, 0, t->m->n_weights * sizeof(float));
 		return 0;
 	}
-	mlp_gather(t->m, w, t->X, t->y, t->order, t->b0 + r0, r1 - r0);
+	mlp_gather_f32(t->m, w, t->Xf, t->y, t->order, t->b0 + r0, r1 - r0);
 	mlp_forward(t->m, w, r1 - r0);
 	mlp_backward(t->m, w, r1 - r0);
 	return 0;
@@ -156,7 +157,7 @@ static int val_item(void *ud, size_t i, int worker, fl_err *err)
 	const float *o;
 
 	(void)err;
-	mlp_gather(t->m, w, t->X, NULL, t->val, r0, rows);
+	mlp_gather_f32(t->m, w, t->Xf, NULL, t->val, r0, rows);
 	mlp_forward(t->m, w, rows);
 	o = w->act[t->m->n_sizes - 1];
 	for (size_t r = 0; r < rows * k; r++)
@@ -266,6 +267,12 @@ static int trainer_alloc(trainer *t, int n_threads, fl_err *err)
 	size_t cap, k = m->sizes[m->n_sizes - 1];
 	int rc;
 
+	size_t nx = t->n_train + t->n_val;
+
+	if (!(t->Xf = malloc(nx * m->sizes[0] * sizeof(float))))
+		return fl_err_set(err, FL_ENOMEM, "out of memory for a copy of the data");
+	for (size_t i = 0; i < nx * m->sizes[0]; i++)
+		t->Xf[i] = (float)t->X[i];
 	t->bs = t->p->batch_size ? t->p->batch_size : 200;
 	if (t->bs > t->n_train)
 		t->bs = t->n_train;
@@ -304,6 +311,7 @@ static void trainer_free(trainer *t)
 	free(t->blocks);
 	free(t->vwork);
 	free(t->order);
+	free(t->Xf);
 	free(t->chunks);
 	free(t->chunk_sq);
 	free(t->vout);
