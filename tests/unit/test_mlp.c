@@ -687,6 +687,68 @@ static void test_kind_save_load(void **state)
 	data_free(&s);
 }
 
+static fl_dataset *to_dataset(const data *s, const char *const *names)
+{
+	fl_dataset *ds = NULL;
+	fl_err err = FL_ERR_INIT;
+
+	assert_int_equal(fl_dataset_new(&ds, s->n, s->d, &err), 0);
+	memcpy(ds->X, s->X, s->n * s->d * sizeof(double));
+	assert_int_equal(fl_dataset_set_classes(ds, s->k, names, &err), 0);
+	for (size_t i = 0; i < s->n; i++)
+		ds->y_class[i] = (int32_t)s->y[i];
+	return ds;
+}
+
+/* Through the generic model API: fit, score, save to a file, load, the
+ * same predictions; a label not seen in training is refused when scoring. */
+static void test_model_api(void **state)
+{
+	const char *train_names[] = { "krill", "salp", "copepod" };
+	const char *test_names[] = { "krill", "salp", "jellyfish" };
+	const char *args[] = { "hidden_layer_sizes=12", "max_iter=30", "learning_rate_init=0.01" };
+	data s = blobs(600, 4, 3, 4);
+	fl_dataset *ds = to_dataset(&s, train_names), *other = NULL;
+	fl_fit_opts fo = FL_FIT_OPTS_INIT;
+	fl_model *m = NULL, *back = NULL;
+	json_t *params = NULL, *metrics = NULL;
+	fl_err err = FL_ERR_INIT;
+	double *p1 = malloc(s.n * sizeof(double)), *p2 = malloc(s.n * sizeof(double));
+	char *dir = tu_tmpdir(), path[512];
+
+	(void)state;
+	assert_int_equal(fl_params_from_args(fl_kind_mlp.params, args, 3, &params, &err), 0);
+	fo.n_threads = 2;
+	if (fl_model_fit(&m, &fl_kind_mlp, ds, params, &fo, &err) < 0)
+		fail_msg("fit: %s", err.msg);
+	assert_int_equal(fl_model_score(m, ds, 2, 0, &metrics, &err), 0);
+	print_message("# model api: training accuracy %.3f\n",
+		      json_real_value(json_object_get(metrics, "accuracy")));
+	assert_true(json_real_value(json_object_get(metrics, "accuracy")) > 0.8);
+	json_decref(metrics);
+	snprintf(path, sizeof(path), "%s/m.floe", dir);
+	assert_int_equal(fl_model_save(m, path, &err), 0);
+	if (fl_model_load(&back, path, &err) < 0)
+		fail_msg("load: %s", err.msg);
+	assert_int_equal(fl_model_predict(m, ds, 1, p1, &err), 0);
+	assert_int_equal(fl_model_predict(back, ds, 2, p2, &err), 0);
+	assert_memory_equal(p1, p2, s.n * sizeof(double));
+	s.y[5] = 2; /* a row labelled "jellyfish" */
+	other = to_dataset(&s, test_names);
+	assert_int_equal(fl_model_score(back, other, 1, 0, &metrics, &err), FL_EINVAL);
+	assert_non_null(strstr(err.msg, "'jellyfish' was not seen in training"));
+	fl_model_free(m);
+	fl_model_free(back);
+	fl_dataset_free(ds);
+	fl_dataset_free(other);
+	json_decref(params);
+	free(p1);
+	free(p2);
+	tu_rmrf(dir);
+	free(dir);
+	data_free(&s);
+}
+
 static void test_params(void **state)
 {
 	const char *bad[] = { "hidden_layer_sizes=0", "activation=softplus", "solver=lbfgs",
@@ -742,6 +804,7 @@ int main(void)
 		cmocka_unit_test(test_bad_data),
 		cmocka_unit_test(test_progress),
 		cmocka_unit_test(test_kind_save_load),
+		cmocka_unit_test(test_model_api),
 		cmocka_unit_test(test_params),
 	};
 
