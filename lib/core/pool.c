@@ -31,13 +31,16 @@ struct fl_pool {
 	_Atomic uint64_t ticket;   /* (run number << 32) | next item */
 	atomic_size_t done;        /* items finished in the current run */
 	atomic_int sleeping;       /* the caller sleeps on done_cv */
-	/* the current run, written before gen/ticket publish it */
-	size_t n;                  /* items */
+	/* the current run: the ticket is moved to the new run first (so a
+	 * worker still in the previous run can claim nothing more), then
+	 * these are written, then gen publishes the run */
+	atomic_size_t n;           /* items */
 	fl_item_fn fn;             /* work */
 	void *ud;                  /* its data */
-	atomic_int failed;         /* an item failed: skip the rest */
-	size_t err_index;          /* lowest failing index */
-	fl_err err;                /* its error */
+	atomic_size_t fail_min;    /* lowest failing index, SIZE_MAX if none;
+				    * later items are skipped, earlier ones
+				    * still run, so the error is reproducible */
+	fl_err err;                /* the error of item fail_min */
 };
 
 typedef struct worker_arg {
@@ -59,11 +62,10 @@ static void cpu_relax(int i)
 static void record_failure(fl_pool *p, size_t i, const fl_err *e)
 {
 	pthread_mutex_lock(&p->lock);
-	if (!atomic_load(&p->failed) || i < p->err_index) {
-		p->err_index = i;
+	if (i < atomic_load(&p->fail_min)) {
 		p->err = *e;
+		atomic_store(&p->fail_min, i);
 	}
-	atomic_store(&p->failed, 1);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -73,7 +75,7 @@ static int claim(fl_pool *p, uint32_t run, size_t *item)
 	uint64_t t = atomic_load(&p->ticket);
 
 	for (;;) {
-		if ((uint32_t)(t >> 32) != run || (t & 0xffffffffu) >= p->n)
+		if ((uint32_t)(t >> 32) != run || (t & 0xffffffffu) >= atomic_load(&p->n))
 			return 0;
 		if (atomic_compare_exchange_weak(&p->ticket, &t, t + 1)) {
 			*item = (size_t)(t & 0xffffffffu);
@@ -84,7 +86,11 @@ static int claim(fl_pool *p, uint32_t run, size_t *item)
 
 static void finish_item(fl_pool *p)
 {
-	if (atomic_fetch_add(&p->done, 1) + 1 == p->n && atomic_load(&p->sleeping)) {
+	/* after the last increment the caller may already be setting up the
+	 * next run: a stray signal then is harmless, and no one waits for
+	 * this run any more */
+	if (atomic_fetch_add(&p->done, 1) + 1 == atomic_load(&p->n) &&
+	    atomic_load(&p->sleeping)) {
 		pthread_mutex_lock(&p->lock);
 		pthread_cond_signal(&p->done_cv);
 		pthread_mutex_unlock(&p->lock);
@@ -97,7 +103,7 @@ static void run_items(fl_pool *p, uint32_t run, int id)
 	size_t i;
 
 	while (claim(p, run, &i)) {
-		if (!atomic_load(&p->failed)) {
+		if (i < atomic_load(&p->fail_min)) {
 			fl_err_clear(&e);
 			if (p->fn(p->ud, i, id, &e) < 0) {
 				if (e.code == 0)
@@ -201,13 +207,13 @@ int fl_pool_threads(const fl_pool *p)
 static void wait_done(fl_pool *p)
 {
 	for (int s = 0; s < SPIN_POLLS; s++) {
-		if (atomic_load(&p->done) == p->n)
+		if (atomic_load(&p->done) == atomic_load(&p->n))
 			return;
 		cpu_relax(s);
 	}
 	pthread_mutex_lock(&p->lock);
 	atomic_store(&p->sleeping, 1);
-	while (atomic_load(&p->done) < p->n)
+	while (atomic_load(&p->done) < atomic_load(&p->n))
 		pthread_cond_wait(&p->done_cv, &p->lock);
 	atomic_store(&p->sleeping, 0);
 	pthread_mutex_unlock(&p->lock);
@@ -221,13 +227,13 @@ int fl_pool_run(fl_pool *p, size_t n, fl_item_fn fn, void *ud, fl_err *err)
 		return 0;
 	if (n > 0xffffffffu)
 		return fl_err_set(err, FL_EINVAL, "too many work items (%zu)", n);
-	p->n = n;
+	run = (uint32_t)atomic_load(&p->gen) + 1;
+	atomic_store(&p->ticket, (uint64_t)run << 32); /* closes the last run */
+	atomic_store(&p->n, n);
 	p->fn = fn;
 	p->ud = ud;
 	atomic_store(&p->done, 0);
-	atomic_store(&p->failed, 0);
-	run = (uint32_t)atomic_load(&p->gen) + 1;
-	atomic_store(&p->ticket, (uint64_t)run << 32);
+	atomic_store(&p->fail_min, SIZE_MAX);
 	if (p->n_threads > 1 && n > 1) {
 		pthread_mutex_lock(&p->lock);
 		atomic_store(&p->gen, run);
@@ -238,7 +244,7 @@ int fl_pool_run(fl_pool *p, size_t n, fl_item_fn fn, void *ud, fl_err *err)
 	}
 	run_items(p, run, 0);
 	wait_done(p);
-	if (atomic_load(&p->failed)) {
+	if (atomic_load(&p->fail_min) != SIZE_MAX) {
 		if (err)
 			*err = p->err;
 		return p->err.code ? p->err.code : FL_EFAIL;

@@ -26,8 +26,11 @@ int fl_pool_threads(const fl_pool *p);
 
 /* Run fn(ud, i, worker, err) for i in [0, n) on the pool and the calling
  * thread (worker 0 is the caller); returns when every item has finished.
- * On failure no new items start and the error of the lowest failing index
- * is returned, as in fl_parallel_for. Not reentrant: one run at a time. */
+ * Items are claimed in index order by whichever thread is free; the caller
+ * never waits for a worker that has not claimed an item. On failure, items
+ * after the lowest failing index are skipped (earlier ones still run), and
+ * that item's error is returned: the same whatever the thread count. Not
+ * reentrant: one run at a time. */
 int fl_pool_run(fl_pool *p, size_t n, fl_item_fn fn, void *ud, fl_err *err);
 
 #endif

@@ -214,7 +214,8 @@ static void grad_check(fl_mlp_task task, fl_mlp_activation act, size_t k)
 		w[i] = (float)(fl_rng_normal(&r) * 0.7);
 	for (size_t i = 0; i < n * 4; i++)
 		X[i] = fl_rng_normal(&r);
-	for (size_t i = 0; i < n * k; i++)
+	/* classification: n class indices; regression: n x k targets */
+	for (size_t i = 0; i < (task == FL_MLP_CLASSIFY ? n : n * k); i++)
 		y[i] = task == FL_MLP_CLASSIFY ? (double)(i % k) : fl_rng_normal(&r);
 	g = malloc(fl_mlp_n_weights(m) * sizeof(float));
 	assert_int_equal(fl_mlp_loss_grad(m, X, n, y, &base, g, &err), 0);
