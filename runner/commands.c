@@ -6,9 +6,11 @@
 
 extern const fl_cmd fl_cmd_version;
 extern const fl_cmd fl_cmd_hash;
+extern const fl_cmd fl_cmd_data;
 
 const fl_cmd *const fl_commands[] = {
 	&fl_cmd_version,
 	&fl_cmd_hash,
+	&fl_cmd_data,
 	NULL,
 };
