@@ -48,10 +48,17 @@ typedef struct trainer {
 } trainer;
 
 /* Blocks per batch: depends on the batch size only, never on threads, so
- * the sums (and the bits) are the same whatever the thread count. */
+ * the sums (and the bits) are the same whatever the thread count. The
+ * largest power of two <= bs / 96, at most 8: blocks of about 100 rows or
+ * more keep sgemm efficient (measured: 2 blocks of 100 rows cost about 15%
+ * less CPU than 4 of 50 for a batch of 200). */
 static size_t blocks_for(size_t bs)
 {
-	return bs >= 128 ? 4 : bs >= 64 ? 2 : 1;
+	size_t nb = 1;
+
+	while (nb < 8 && nb * 2 * 96 <= bs)
+		nb *= 2;
+	return nb;
 }
 
 static int block_item(void *ud, size_t i, int worker, fl_err *err)
