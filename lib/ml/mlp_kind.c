@@ -89,10 +89,15 @@ static int save(const void *state, fl_modelfile *mf, fl_err *err)
 	if ((rc = fl_modelfile_add_array(mf, "weights", FL_DTYPE_F32, 1, dims,
 					 fl_mlp_weights_const(m), err)) < 0)
 		return rc;
+	/* the per-epoch record, kept with the model (not needed to predict) */
 	dims[0] = (uint64_t)r->n_iter;
 	if (fl_mlp_loss_curve(m) &&
 	    (rc = fl_modelfile_add_array(mf, "loss_curve", FL_DTYPE_F64, 1, dims,
 					 fl_mlp_loss_curve(m), err)) < 0)
+		return rc;
+	if (fl_mlp_get_params(m)->early_stopping && fl_mlp_validation_scores(m) &&
+	    (rc = fl_modelfile_add_array(mf, "validation_scores", FL_DTYPE_F64, 1, dims,
+					 fl_mlp_validation_scores(m), err)) < 0)
 		return rc;
 	return 0;
 }
@@ -158,15 +163,6 @@ static const char *stop_name(fl_mlp_stop s)
 	       : s == FL_MLP_STOP_NO_CHANGE ? "no_change" : "learning_rate_floor";
 }
 
-static json_t *doubles(const double *v, int n)
-{
-	json_t *a = json_array();
-
-	for (int i = 0; v && i < n; i++)
-		json_array_append_new(a, isfinite(v[i]) ? json_real(v[i]) : json_null());
-	return a;
-}
-
 static int describe(const void *state, json_t *info, fl_err *err)
 {
 	const fl_mlp *m = state;
@@ -184,13 +180,9 @@ static int describe(const void *state, json_t *info, fl_err *err)
 	json_object_set_new(info, "stopped_by", json_string(stop_name(r->stop)));
 	json_object_set_new(info, "n_train", json_integer((json_int_t)r->n_train));
 	json_object_set_new(info, "n_validation", json_integer((json_int_t)r->n_validation));
-	json_object_set_new(info, "loss_curve", doubles(fl_mlp_loss_curve(m), r->n_iter));
-	if (fl_mlp_get_params(m)->early_stopping) {
+	if (fl_mlp_get_params(m)->early_stopping)
 		json_object_set_new(info, "best_validation_score",
 				    json_real(r->best_validation_score));
-		json_object_set_new(info, "validation_scores",
-				    doubles(fl_mlp_validation_scores(m), r->n_iter));
-	}
 	return 0;
 }
 
