@@ -175,7 +175,10 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 	"  ridge                least squares + L2 (alpha)\n"                       \
 	"  logistic_regression  binary/multinomial, L2 (C, max_iter, tol)\n"        \
 	"  pca                  n_components, svd_solver, whiten\n"                 \
-	"  kmeans               n_clusters, n_init, max_iter, tol\n"
+	"  kmeans               n_clusters, n_init, max_iter, tol\n"                 \
+	"  mlp                  neural network classifier (hidden_layer_sizes,\n"   \
+	"                       activation, solver, alpha, max_iter, ...)\n"          \
+	"  mlp_regressor        neural network regressor (same parameters)\n"
 
 const fl_cmd fl_cmd_train = {
 	"train", "fit a model on a CSV or HDF5 file and print held-out metrics",
