@@ -381,6 +381,22 @@ static void test_fit_slot(void **state)
 	fl_table_free(b);
 }
 
+/* Outputs follow inputs; two slots that would write one name are refused. */
+static void test_per_input_outputs(void **state)
+{
+	(void)state;
+	write_csv();
+	assert_true(run_recipe(LOAD "  - name: na\n    kind: dropna\n"
+				    "    inputs: {train: raw, train.h5: raw}\n", 1) < 0);
+	assert_string_equal(g_err.msg, "r.yaml:13:36: step 'na': input 'train.h5' would write "
+				       "'train.h5', as another input does; rename one");
+	must_run(LOAD "  - name: na\n    kind: dropna\n    inputs: {a: raw, b.h5: raw}\n");
+	fl_table *a = read_out("na/a.h5"), *b = read_out("na/b.h5");
+	assert_int_equal(a->n_rows, b->n_rows);
+	fl_table_free(a);
+	fl_table_free(b);
+}
+
 static void test_kfold(void **state)
 {
 	(void)state;
@@ -542,6 +558,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_impute_value_from_train, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_encode_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fit_slot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_per_input_outputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kfold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rebalance, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_replays, setup, teardown),
