@@ -1,0 +1,22 @@
+/* kinds.c - the ONE table of model kinds, in the order `floe train --help`
+ * lists them. Each kind is defined in its own lib/ml/<kind>.c as
+ * `const fl_model_kind fl_kind_<name>`; adding a kind = one extern line
+ * and one row here. */
+#include <stddef.h>
+
+#include "ml/model.h"
+
+extern const fl_model_kind fl_kind_linear_regression;
+extern const fl_model_kind fl_kind_ridge;
+extern const fl_model_kind fl_kind_logistic_regression;
+extern const fl_model_kind fl_kind_pca;
+extern const fl_model_kind fl_kind_kmeans;
+
+const fl_model_kind *const fl_model_kinds[] = {
+	&fl_kind_linear_regression,
+	&fl_kind_ridge,
+	&fl_kind_logistic_regression,
+	&fl_kind_pca,
+	&fl_kind_kmeans,
+	NULL,
+};
