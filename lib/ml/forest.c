@@ -2,11 +2,9 @@
  * score and impurity importances. */
 #include "ml/forest.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/parallel.h"
 #include "core/rng.h"
@@ -16,121 +14,6 @@
 #define PREDICT_BLOCK 2048
 
 /* ---- parameters ---- */
-
-static int parse_long(const char *v, long lo, long hi, long *out)
-{
-	char *end;
-	long x;
-
-	errno = 0;
-	x = strtol(v, &end, 10);
-	if (errno || end == v || *end || x < lo || x > hi)
-		return -1;
-	*out = x;
-	return 0;
-}
-
-static int parse_bool(const char *v, int *out)
-{
-	if (!strcasecmp(v, "true") || !strcmp(v, "1"))
-		*out = 1;
-	else if (!strcasecmp(v, "false") || !strcmp(v, "0"))
-		*out = 0;
-	else
-		return -1;
-	return 0;
-}
-
-static int parse_max_features(fl_forest_params *p, const char *v)
-{
-	char *end;
-	double x;
-	long n;
-
-	if (!strcmp(v, "sqrt") || !strcmp(v, "log2")) {
-		p->max_features_kind = v[0] == 's' ? FL_MAXF_SQRT : FL_MAXF_LOG2;
-	} else if (!strcasecmp(v, "none") || !strcmp(v, "all")) {
-		p->max_features_kind = FL_MAXF_ALL;
-	} else if (strchr(v, '.')) {
-		errno = 0;
-		x = strtod(v, &end);
-		if (errno || *end || !(x > 0 && x <= 1))
-			return -1;
-		p->max_features_kind = FL_MAXF_FRACTION;
-		p->max_features = x;
-	} else {
-		if (parse_long(v, 1, 1000000000L, &n) < 0)
-			return -1;
-		p->max_features_kind = FL_MAXF_COUNT;
-		p->max_features = (double)n;
-	}
-	return 0;
-}
-
-static int set_int(const char *name, const char *v, long lo, long hi,
-		   long *out, fl_err *err)
-{
-	if (parse_long(v, lo, hi, out) < 0)
-		return fl_err_set(err, FL_EINVAL,
-				  "%s must be an integer in %ld..%ld, not '%s'",
-				  name, lo, hi, v);
-	return 0;
-}
-
-int fl_forest_param_set(fl_forest_params *p, const char *name,
-			const char *value, fl_err *err)
-{
-	long x = 0;
-	int rc = 0, b;
-
-	if (!strcmp(name, "n_estimators")) {
-		if ((rc = set_int(name, value, 1, 100000, &x, err)) == 0)
-			p->n_estimators = (int)x;
-	} else if (!strcmp(name, "max_depth")) {
-		if (!strcasecmp(value, "none"))
-			p->max_depth = 0;
-		else if ((rc = set_int(name, value, 1, 100000, &x, err)) == 0)
-			p->max_depth = (int)x;
-	} else if (!strcmp(name, "min_samples_split")) {
-		if ((rc = set_int(name, value, 2, 1L << 30, &x, err)) == 0)
-			p->min_samples_split = (size_t)x;
-	} else if (!strcmp(name, "min_samples_leaf")) {
-		if ((rc = set_int(name, value, 1, 1L << 30, &x, err)) == 0)
-			p->min_samples_leaf = (size_t)x;
-	} else if (!strcmp(name, "max_bins")) {
-		if ((rc = set_int(name, value, 2, 256, &x, err)) == 0)
-			p->max_bins = (int)x;
-	} else if (!strcmp(name, "seed") || !strcmp(name, "random_state")) {
-		if ((rc = set_int(name, value, 0, 0x7fffffffffffffffL, &x, err)) == 0)
-			p->seed = (uint64_t)x;
-	} else if (!strcmp(name, "max_features")) {
-		if (parse_max_features(p, value) < 0)
-			rc = fl_err_set(err, FL_EINVAL,
-					"max_features must be sqrt, log2, None, a "
-					"fraction in (0, 1] like 0.5, or a count >= 1, "
-					"not '%s'", value);
-	} else if (!strcmp(name, "bootstrap") || !strcmp(name, "oob_score")) {
-		if (parse_bool(value, &b) < 0)
-			rc = fl_err_set(err, FL_EINVAL, "%s must be true or false, "
-					"not '%s'", name, value);
-		else if (name[0] == 'b')
-			p->bootstrap = b;
-		else
-			p->oob_score = b;
-	} else if (!strcmp(name, "class_weight")) {
-		if (!strcmp(value, "balanced"))
-			p->class_weight_balanced = 1;
-		else if (!strcasecmp(value, "none"))
-			p->class_weight_balanced = 0;
-		else
-			rc = fl_err_set(err, FL_EINVAL, "class_weight must be "
-					"balanced or None, not '%s'", value);
-	} else {
-		rc = fl_err_set(err, FL_ENOTFOUND, "random_forest has no parameter "
-				"'%s'", name);
-	}
-	return rc;
-}
 
 int fl_forest_mtry(const fl_forest_params *p, int classifier, size_t F,
 		   size_t *out, fl_err *err)

@@ -50,16 +50,6 @@ typedef struct fl_forest_params {
 #define FL_FOREST_PARAMS_INIT \
 	{ 100, 0, 2, 1, FL_MAXF_DEFAULT, 0.0, 1, 0, 0, 256, 0, 0 }
 
-/* Set a parameter from its scikit-learn name and a text value:
- * n_estimators, max_depth (an integer or "None"), min_samples_split,
- * min_samples_leaf, max_features ("sqrt", "log2", "None"/"all", a fraction
- * with a point like "0.5" or "1.0", or an integer count), bootstrap and
- * oob_score ("true"/"false"/"1"/"0"), class_weight ("balanced" or "None"),
- * max_bins, seed (or random_state). FL_ENOTFOUND for an unknown name,
- * FL_EINVAL for a bad value. */
-int fl_forest_param_set(fl_forest_params *p, const char *name,
-			const char *value, fl_err *err);
-
 /* Features tried per split for F features; FL_EINVAL (with a message) when
  * the request is more than F or less than one. */
 int fl_forest_mtry(const fl_forest_params *p, int classifier, size_t F,
