@@ -1,0 +1,398 @@
+/* kmeans.c - k-means clustering: k-means++ seeding (scikit-learn's greedy
+ * variant, 2 + log k candidates per centre), Lloyd iterations with the
+ * distances from BLAS (||x||^2 - 2 x.c + ||c||^2), several seeded starts,
+ * the best inertia kept. Row blocks are fixed and partial sums reduced in
+ * block order, so results do not depend on the thread count. */
+#include <cblas.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/parallel.h"
+#include "core/rng.h"
+#include "ml/linalg.h"
+#include "ml/model.h"
+
+typedef struct kmeans {
+	size_t k, d;       /* clusters, features */
+	double *centers;   /* k x d */
+	double inertia;    /* sum of squared distances to the nearest centre */
+	int n_iter;        /* Lloyd iterations of the best start */
+	int best_start;    /* which start won */
+} kmeans;
+
+/* One Lloyd pass over fixed row blocks. */
+typedef struct km_pass {
+	const double *X, *xx;  /* rows, their squared norms */
+	size_t n, d, k, nb;    /* shapes, block count */
+	const double *C, *cc;  /* centres and their squared norms */
+	int32_t *labels;       /* n labels (output) */
+	double *mind;          /* n squared distances to the nearest centre */
+	double *part;          /* nb slots of k*d sums + k counts + 1 inertia */
+	double *gbuf;          /* per worker FL_LINALG_BLOCK x k */
+	int changed;           /* unused by workers; set by the reducer */
+} km_pass;
+
+static void kmeans_free(void *state)
+{
+	kmeans *m = state;
+
+	if (m) {
+		free(m->centers);
+		free(m);
+	}
+}
+
+static int km_block(void *ud, size_t blk, int worker, fl_err *err)
+{
+	km_pass *p = ud;
+	size_t i0 = blk * FL_LINALG_BLOCK, k = p->k, d = p->d;
+	size_t m = p->n - i0 < FL_LINALG_BLOCK ? p->n - i0 : FL_LINALG_BLOCK;
+	double *G = p->gbuf + (size_t)worker * FL_LINALG_BLOCK * k;
+	double *sum = p->part + blk * (k * d + k + 1), *cnt = sum + k * d;
+
+	(void)err;
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)k, (int)d, 1.0,
+		    p->X + i0 * d, (int)d, p->C, (int)d, 0.0, G, (int)k);
+	memset(sum, 0, (k * d + k + 1) * sizeof(double));
+	for (size_t i = 0; i < m; i++) {
+		size_t best = 0;
+		double bd = INFINITY;
+		for (size_t c = 0; c < k; c++) {
+			double v = p->cc[c] - 2 * G[i * k + c];
+			if (v < bd) {
+				bd = v;
+				best = c;
+			}
+		}
+		const double *x = p->X + (i0 + i) * d;
+		double *s = sum + best * d, e = 0;
+		for (size_t j = 0; j < d; j++) {
+			double t = x[j] - p->C[best * d + j];
+			e += t * t;
+			s[j] += x[j];
+		}
+		p->labels[i0 + i] = (int32_t)best;
+		p->mind[i0 + i] = e;
+		cnt[best] += 1;
+		sum[k * d + k] += e;
+	}
+	return 0;
+}
+
+/* Assign every row; sums, counts and inertia reduced in block order into
+ * the first slot. */
+static int km_assign(km_pass *p, int n_threads, fl_err *err)
+{
+	size_t stride = p->k * p->d + p->k + 1;
+	int rc;
+
+	for (size_t c = 0; c < p->k; c++)
+		((double *)p->cc)[c] = cblas_ddot((int)p->d, p->C + c * p->d, 1, p->C + c * p->d, 1);
+	if ((rc = fl_parallel_for(p->nb, n_threads, km_block, p, err)) < 0)
+		return rc;
+	for (size_t b = 1; b < p->nb; b++)
+		for (size_t t = 0; t < stride; t++)
+			p->part[t] += p->part[b * stride + t];
+	return 0;
+}
+
+/* Squared distances of every row to `t` candidate rows cand[] (n x t into
+ * D), through BLAS: ||x||^2 + ||c||^2 - 2 x.c, clamped at 0. */
+static void dist_to_rows(const fl_dataset *ds, const double *xx, const size_t *cand,
+			 size_t t, double *Cbuf, double *D)
+{
+	size_t n = ds->n, d = ds->d;
+
+	for (size_t c = 0; c < t; c++)
+		memcpy(Cbuf + c * d, ds->X + cand[c] * d, d * sizeof(double));
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)t, (int)d, -2.0,
+		    ds->X, (int)d, Cbuf, (int)d, 0.0, D, (int)t);
+	for (size_t i = 0; i < n; i++)
+		for (size_t c = 0; c < t; c++)
+			D[i * t + c] = fmax(D[i * t + c] + xx[i] + xx[cand[c]], 0.0);
+}
+
+/* Index of the first prefix sum of w exceeding r (searchsorted). */
+static size_t pick_weighted(const double *w, size_t n, double r)
+{
+	double acc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		acc += w[i];
+		if (acc > r)
+			return i;
+	}
+	return n - 1;
+}
+
+/* k-means++ seeding into C (k x d); closest[] and D are n and n x trials
+ * scratch. FL_EINVAL when the data has fewer than k distinct rows. */
+static int kmeanspp(const fl_dataset *ds, const double *xx, size_t k, fl_rng *r,
+		    double *C, double *closest, double *D, double *Cbuf, fl_err *err)
+{
+	size_t n = ds->n, d = ds->d, trials = 2 + (size_t)log((double)k), cand[64];
+	double pot = 0;
+
+	cand[0] = (size_t)fl_rng_below(r, n);
+	memcpy(C, ds->X + cand[0] * d, d * sizeof(double));
+	dist_to_rows(ds, xx, cand, 1, Cbuf, D);
+	for (size_t i = 0; i < n; i++)
+		pot += (closest[i] = D[i]);
+	for (size_t c = 1; c < k; c++) {
+		if (!(pot > 0))
+			return fl_err_set(err, FL_EINVAL,
+					  "kmeans: n_clusters=%zu but the data has only %zu distinct "
+					  "rows; use n_clusters <= %zu", k, c, c);
+		for (size_t t = 0; t < trials; t++)
+			cand[t] = pick_weighted(closest, n, fl_rng_uniform(r) * pot);
+		dist_to_rows(ds, xx, cand, trials, Cbuf, D);
+		size_t best = 0;
+		double best_pot = INFINITY;
+		for (size_t t = 0; t < trials; t++) {
+			double s = 0;
+			for (size_t i = 0; i < n; i++)
+				s += fmin(closest[i], D[i * trials + t]);
+			if (s < best_pot) {
+				best_pot = s;
+				best = t;
+			}
+		}
+		for (size_t i = 0; i < n; i++)
+			closest[i] = fmin(closest[i], D[i * trials + best]);
+		pot = best_pot;
+		memcpy(C + c * d, ds->X + cand[best] * d, d * sizeof(double));
+	}
+	return 0;
+}
+
+/* Move empty clusters to the rows farthest from their centres (as
+ * scikit-learn does), one distinct row each, in order of distance. */
+static void relocate_empty(km_pass *p, double *newC, const double *cnt)
+{
+	for (size_t c = 0; c < p->k; c++) {
+		if (cnt[c] > 0)
+			continue;
+		size_t far = 0;
+		for (size_t i = 1; i < p->n; i++)
+			if (p->mind[i] > p->mind[far])
+				far = i;
+		memcpy(newC + c * p->d, p->X + far * p->d, p->d * sizeof(double));
+		p->mind[far] = -1; /* not chosen twice */
+	}
+}
+
+/* Lloyd iterations from the centres in p->C (updated in place). */
+static int lloyd(km_pass *p, double *newC, int max_iter, double tol_abs, int n_threads,
+		 int *n_iter, fl_err *err)
+{
+	size_t k = p->k, d = p->d;
+	int rc;
+
+	for (*n_iter = 1; *n_iter <= max_iter; (*n_iter)++) {
+		if ((rc = km_assign(p, n_threads, err)) < 0)
+			return rc;
+		const double *cnt = p->part + k * d;
+		double shift = 0;
+		for (size_t c = 0; c < k; c++)
+			for (size_t j = 0; j < d; j++)
+				newC[c * d + j] = cnt[c] > 0 ? p->part[c * d + j] / cnt[c] : 0;
+		relocate_empty(p, newC, cnt);
+		for (size_t t = 0; t < k * d; t++)
+			shift += (newC[t] - p->C[t]) * (newC[t] - p->C[t]);
+		memcpy((double *)p->C, newC, k * d * sizeof(double));
+		if (shift <= tol_abs)
+			break;
+	}
+	if (*n_iter > max_iter)
+		*n_iter = max_iter;
+	/* labels and inertia for the final centres */
+	return km_assign(p, n_threads, err);
+}
+
+/* tol scaled as scikit-learn does: tol * mean of the column variances. */
+static double abs_tol(const fl_dataset *ds, double tol)
+{
+	double *mu = calloc(ds->d, sizeof(double)), v = 0;
+
+	if (!mu)
+		return tol;
+	fl_linalg_col_means(ds->X, ds->n, ds->d, mu);
+	for (size_t i = 0; i < ds->n; i++)
+		for (size_t j = 0; j < ds->d; j++)
+			v += (ds->X[i * ds->d + j] - mu[j]) * (ds->X[i * ds->d + j] - mu[j]);
+	free(mu);
+	return tol * v / (double)ds->n / (double)ds->d;
+}
+
+static int kmeans_fit(void **state, const fl_dataset *ds, const json_t *params,
+		      const fl_fit_opts *opts, fl_err *err)
+{
+	size_t n = ds->n, d = ds->d, k = (size_t)fl_param_int(params, "n_clusters");
+	int n_init = (int)fl_param_int(params, "n_init"), nt = fl_threads_resolve(opts->n_threads);
+	int max_iter = (int)fl_param_int(params, "max_iter"), rc = 0;
+	size_t trials = 2 + (size_t)log((double)k), nb = (n + FL_LINALG_BLOCK - 1) / FL_LINALG_BLOCK;
+	km_pass p = { 0 };
+	kmeans *m = calloc(1, sizeof(*m));
+	double tol = abs_tol(ds, fl_param_real(params, "tol"));
+	double *mem = NULL, *C, *newC, *xx, *closest, *D, *Cbuf;
+
+	if (k > n) {
+		free(m);
+		return fl_err_set(err, FL_EINVAL, "kmeans: n_clusters=%zu is more than the %zu rows",
+				  k, n);
+	}
+	size_t total = 3 * k * d + k + 2 * n + n * trials + trials * d + n +
+		       nb * (k * d + k + 1) + (size_t)nt * FL_LINALG_BLOCK * k;
+	if (!m || !(mem = calloc(total, sizeof(double))) ||
+	    !(p.labels = malloc(n * sizeof(int32_t))) ||
+	    !(m->centers = malloc(k * d * sizeof(double)))) {
+		rc = fl_err_set(err, FL_ENOMEM, "out of memory");
+		goto done;
+	}
+	C = mem, newC = C + k * d, p.cc = newC + k * d + k * d;
+	xx = (double *)p.cc + k, closest = xx + n, D = closest + n, Cbuf = D + n * trials;
+	p.mind = Cbuf + trials * d, p.part = p.mind + n, p.gbuf = p.part + nb * (k * d + k + 1);
+	p.X = ds->X, p.xx = xx, p.n = n, p.d = d, p.k = k, p.nb = nb, p.C = C;
+	for (size_t i = 0; i < n; i++)
+		xx[i] = cblas_ddot((int)d, ds->X + i * d, 1, ds->X + i * d, 1);
+	m->k = k, m->d = d, m->inertia = INFINITY;
+	for (int s = 0; s < n_init && rc == 0; s++) {
+		fl_rng r;
+		int iters;
+		fl_rng_seed(&r, opts->seed, (uint64_t)s);
+		if ((rc = kmeanspp(ds, xx, k, &r, C, closest, D, Cbuf, err)) < 0 ||
+		    (rc = lloyd(&p, newC, max_iter, tol, nt, &iters, err)) < 0)
+			break;
+		double inertia = p.part[k * d + k];
+		fl_progress_report(opts->progress, "kmeans starts", (uint64_t)s + 1, (uint64_t)n_init);
+		if (inertia < m->inertia) { /* ties keep the earlier start */
+			m->inertia = inertia;
+			m->n_iter = iters;
+			m->best_start = s;
+			memcpy(m->centers, C, k * d * sizeof(double));
+		}
+	}
+	if (rc == 0) {
+		*state = m;
+		m = NULL;
+	}
+done:
+	kmeans_free(m);
+	free(mem);
+	free(p.labels);
+	return rc;
+}
+
+static int kmeans_predict(const void *state, const double *X, size_t n, size_t d,
+			  int n_threads, double *out, fl_err *err)
+{
+	const kmeans *m = state;
+	double *D = malloc((n ? n : 1) * m->k * sizeof(double)), *cc = malloc(m->k * sizeof(double));
+	int rc = 0;
+
+	if (!D || !cc)
+		rc = fl_err_set(err, FL_ENOMEM, "out of memory");
+	for (size_t c = 0; rc == 0 && c < m->k; c++)
+		cc[c] = -0.5 * cblas_ddot((int)d, m->centers + c * d, 1, m->centers + c * d, 1);
+	/* argmax of x.c - ||c||^2/2 = argmin of the distance */
+	if (rc == 0)
+		rc = fl_linalg_affine_multi(X, n, d, m->centers, m->k, cc, n_threads, D, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		size_t best = 0;
+		for (size_t c = 1; c < m->k; c++)
+			if (D[i * m->k + c] > D[i * m->k + best])
+				best = c;
+		out[i] = (double)best;
+	}
+	free(D);
+	free(cc);
+	return rc;
+}
+
+/* Euclidean distance of each row to each centre (n x k), computed directly. */
+static int kmeans_transform(const void *state, const double *X, size_t n, size_t d,
+			    int n_threads, double *out, fl_err *err)
+{
+	const kmeans *m = state;
+
+	(void)n_threads;
+	(void)err;
+	for (size_t i = 0; i < n; i++)
+		for (size_t c = 0; c < m->k; c++) {
+			double s = 0;
+			for (size_t j = 0; j < d; j++) {
+				double t = X[i * d + j] - m->centers[c * d + j];
+				s += t * t;
+			}
+			out[i * m->k + c] = sqrt(s);
+		}
+	return 0;
+}
+
+static size_t kmeans_n_outputs(const void *state)
+{
+	return ((const kmeans *)state)->k;
+}
+
+static int kmeans_save(const void *state, fl_modelfile *mf, fl_err *err)
+{
+	const kmeans *m = state;
+	uint64_t cd[2] = { m->k, m->d };
+
+	return fl_modelfile_add_array(mf, "cluster_centers", FL_DTYPE_F64, 2, cd, m->centers, err);
+}
+
+static int kmeans_load(void **state, const fl_modelfile *mf, fl_err *err)
+{
+	const void *C;
+	uint64_t cd[2];
+	kmeans *m;
+	int rc;
+
+	if ((rc = fl_modelfile_get(mf, "cluster_centers", FL_DTYPE_F64, 2, cd, &C, err)) < 0)
+		return rc;
+	if (cd[1] != mf->schema.n_features || cd[0] == 0)
+		return fl_err_set(err, FL_EINVAL, "model file is damaged: centres do not match "
+				  "%zu features", mf->schema.n_features);
+	if (!(m = calloc(1, sizeof(*m))) || !(m->centers = malloc(cd[0] * cd[1] * sizeof(double)))) {
+		free(m);
+		return fl_err_set(err, FL_ENOMEM, "out of memory");
+	}
+	m->k = cd[0];
+	m->d = cd[1];
+	memcpy(m->centers, C, m->k * m->d * sizeof(double));
+	*state = m;
+	return 0;
+}
+
+static int kmeans_describe(const void *state, json_t *info, fl_err *err)
+{
+	const kmeans *m = state;
+
+	(void)err;
+	json_object_set_new(info, "inertia", json_real(m->inertia));
+	json_object_set_new(info, "n_iter", json_integer(m->n_iter));
+	json_object_set_new(info, "best_start", json_integer(m->best_start));
+	return 0;
+}
+
+static const fl_param_spec kmeans_params[] = {
+	{ "n_clusters", "n_clusters", FL_PARAM_INT, "8", 1, 1e6, NULL, 0, "number of clusters" },
+	{ "n_init", "n_init", FL_PARAM_INT, "10", 1, 1e6, NULL, 0,
+	  "seeded k-means++ starts; the lowest inertia wins" },
+	{ "max_iter", "max_iter", FL_PARAM_INT, "300", 1, 1e9, NULL, 0,
+	  "most Lloyd iterations per start" },
+	{ "tol", "tol", FL_PARAM_REAL, "1e-4", 0, 1e300, NULL, 0,
+	  "stop when the squared centre shift <= tol * mean feature variance" },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0, NULL },
+};
+
+const fl_model_kind fl_kind_kmeans = {
+	"kmeans", FL_TASK_CLUSTERING,
+	"k-means (k-means++ starts, Lloyd iterations on BLAS)", kmeans_params,
+	kmeans_fit, kmeans_predict, NULL, kmeans_transform, kmeans_n_outputs,
+	kmeans_save, kmeans_load, kmeans_describe, kmeans_free,
+};
