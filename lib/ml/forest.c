@@ -283,6 +283,33 @@ static size_t outputs_of(const fl_forest *rf)
 	return rf->n_classes > 0 ? (size_t)rf->n_classes : 1;
 }
 
+/* Walk m <= WALK_GROUP rows (X: m x F) down one tree in lockstep, one
+ * level per pass: the rows' node loads are independent, so the memory
+ * system overlaps them instead of waiting for one row at a time. id[g]
+ * receives each row's leaf node. */
+#define WALK_GROUP 16
+
+static void walk_group(const fl_tree *tr, const double *X, size_t F, size_t m,
+		       uint32_t *id)
+{
+	const fl_tree_node *nodes = tr->nodes;
+	int active = 1;
+
+	for (size_t g = 0; g < m; g++)
+		id[g] = 0;
+	while (active) {
+		active = 0;
+		for (size_t g = 0; g < m; g++) {
+			const fl_tree_node *nd = &nodes[id[g]];
+			int inner = nd->feature >= 0;
+			size_t f = inner ? (size_t)nd->feature : 0;
+			uint32_t next = nd->left + (X[g * F + f] > nd->threshold);
+			id[g] = inner ? next : id[g];
+			active |= inner;
+		}
+	}
+}
+
 /* Sum the trees' leaf values over a block of rows, tree by tree so one
  * tree's nodes stay in cache; the sum per row runs in tree order whatever
  * the blocking, so results do not depend on the thread count. */
@@ -293,6 +320,7 @@ static int predict_block(void *ud, size_t blk, int worker, fl_err *err)
 	size_t no = outputs_of(rf), F = rf->n_features;
 	size_t lo = blk * PREDICT_BLOCK;
 	size_t hi = lo + PREDICT_BLOCK < j->n ? lo + PREDICT_BLOCK : j->n;
+	uint32_t id[WALK_GROUP];
 
 	(void)worker;
 	(void)err;
@@ -300,15 +328,21 @@ static int predict_block(void *ud, size_t blk, int worker, fl_err *err)
 	for (size_t t = 0; t < rf->n_trees; t++) {
 		const fl_tree *tr = &rf->trees[t];
 		const uint8_t *bag = j->inbag ? j->inbag + t * j->inbag_len : NULL;
-		for (size_t i = lo; i < hi; i++) {
-			if (bag && (bag[i / 8] >> (i % 8) & 1))
-				continue;
-			const float *v = fl_tree_leaf(tr, j->X + i * F, no);
-			double *o = j->out + i * no;
-			for (size_t k = 0; k < no; k++)
-				o[k] += v[k];
-			if (j->n_used)
-				j->n_used[i]++;
+		for (size_t i0 = lo; i0 < hi; i0 += WALK_GROUP) {
+			size_t m = hi - i0 < WALK_GROUP ? hi - i0 : WALK_GROUP;
+			walk_group(tr, j->X + i0 * F, F, m, id);
+			for (size_t g = 0; g < m; g++) {
+				size_t i = i0 + g;
+				if (bag && (bag[i / 8] >> (i % 8) & 1))
+					continue;
+				const float *v = tr->values +
+						 (size_t)tr->nodes[id[g]].left * no;
+				double *o = j->out + i * no;
+				for (size_t k = 0; k < no; k++)
+					o[k] += v[k];
+				if (j->n_used)
+					j->n_used[i]++;
+			}
 		}
 	}
 	for (size_t i = lo; i < hi; i++) {

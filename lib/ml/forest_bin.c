@@ -42,13 +42,15 @@ static double key_value(uint64_t k)
 static void radix_sort(uint64_t *k, uint32_t *r, uint64_t *k2, uint32_t *r2,
 		       size_t n)
 {
+	uint64_t *ka = k, *kb = k2, *kt;
+	uint32_t *ra = r, *rb = r2, *rt;
 	size_t cnt[256];
 
 	for (int shift = 0; shift < 64; shift += 8) {
 		memset(cnt, 0, sizeof(cnt));
 		for (size_t i = 0; i < n; i++)
-			cnt[(k[i] >> shift) & 255]++;
-		if (n == 0 || cnt[(k[0] >> shift) & 255] == n)
+			cnt[(ka[i] >> shift) & 255]++;
+		if (n == 0 || cnt[(ka[0] >> shift) & 255] == n)
 			continue;
 		for (size_t d = 0, sum = 0; d < 256; d++) {
 			size_t c = cnt[d];
@@ -56,12 +58,16 @@ static void radix_sort(uint64_t *k, uint32_t *r, uint64_t *k2, uint32_t *r2,
 			sum += c;
 		}
 		for (size_t i = 0; i < n; i++) {
-			size_t pos = cnt[(k[i] >> shift) & 255]++;
-			k2[pos] = k[i];
-			r2[pos] = r[i];
+			size_t pos = cnt[(ka[i] >> shift) & 255]++;
+			kb[pos] = ka[i];
+			rb[pos] = ra[i];
 		}
-		memcpy(k, k2, n * sizeof(*k));
-		memcpy(r, r2, n * sizeof(*r));
+		kt = ka, ka = kb, kb = kt;
+		rt = ra, ra = rb, rb = rt;
+	}
+	if (ka != k) {
+		memcpy(k, ka, n * sizeof(*k));
+		memcpy(r, ra, n * sizeof(*r));
 	}
 }
 

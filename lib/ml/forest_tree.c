@@ -31,6 +31,7 @@ typedef struct pending {
 	uint32_t end;
 	uint32_t depth;  /* root: 0 */
 	double *hist;    /* full histogram of all features, or NULL */
+	char *base;      /* the row buffer holding its rows (rows or tmp) */
 } pending;
 
 struct fl_tree_scratch {
@@ -38,8 +39,8 @@ struct fl_tree_scratch {
 	size_t S;            /* stats per bin: classes + count, or w,wy,wy2,count */
 	int full_mode;       /* keep full histograms and subtract siblings */
 	size_t stride;       /* bytes per row record */
-	char *rows;          /* in-bag row records, partitioned node by node */
-	char *tmp;           /* partition buffer */
+	char *rows;          /* in-bag row records; partitioning moves a */
+	char *tmp;           /* node's rows from one of these to the other */
 	double *w;           /* per row: bootstrap count (while drawing) */
 	uint32_t *perm;      /* feature order, drawn per node */
 	double *hist;        /* FL_BINS_MAX x S, kept zeroed */
@@ -157,11 +158,11 @@ static inline void add_row(const fl_tree_grow *g, const fl_tree_scratch *s,
 }
 
 static void totals(const fl_tree_grow *g, const fl_tree_scratch *s,
-		   uint32_t start, uint32_t end, double *t)
+		   const char *base, uint32_t start, uint32_t end, double *t)
 {
 	memset(t, 0, s->S * sizeof(*t));
 	for (uint32_t i = start; i < end; i++)
-		add_row(g, s, t, REC(s->rows, s->stride, i));
+		add_row(g, s, t, REC(base, s->stride, i));
 }
 
 static double weight_of(const fl_tree_grow *g, const double *t)
@@ -302,11 +303,13 @@ static void scan_masked(const fl_tree_grow *g, fl_tree_scratch *s,
 			sl += h * (a + l[k]);
 			sr -= h * (ra + (ra - h));
 		}
-		if (nl < msl || cnt - nl < msl || wl <= 0 || W - wl <= 0)
+		double wr = W - wl;
+		if (nl < msl || cnt - nl < msl || wl <= 0 || wr <= 0)
 			continue;
-		double p = sl / wl + sr / (W - wl);
-		if (p > best->proxy) {
-			best->proxy = p;
+		/* sl/wl + sr/wr > best without dividing on every bin */
+		double num = sl * wr + sr * wl, den = wl * wr;
+		if (num > best->proxy * den) {
+			best->proxy = num / den;
 			best->feature = f;
 			best->bin = b;
 		}
@@ -326,15 +329,28 @@ static void direct_feature(const fl_tree_grow *g, fl_tree_scratch *s,
 
 	if (nb < 2)
 		return;
-	for (uint32_t i = e->start; i < e->end; i++) {
-		const rowinfo *r = REC(s->rows, s->stride, i);
-		uint8_t c = CODES(r)[f];
-		double *h = s->hist + (size_t)c * S;
-		if (h[S - 1] == 0)
-			s->touched[u++] = c;
-		add_row(g, s, h, r);
-		if (masked)
-			s->mask[c] |= 1ull << r->cls;
+	if (e->end - e->start >= 4 * nb) {
+		/* many rows per bin: every bin is likely used, scan them all */
+		for (uint32_t i = e->start; i < e->end; i++) {
+			const rowinfo *r = REC(e->base, s->stride, i);
+			uint8_t c = CODES(r)[f];
+			add_row(g, s, s->hist + (size_t)c * S, r);
+			if (masked)
+				s->mask[c] |= 1ull << r->cls;
+		}
+		for (unsigned b = 0; b < nb; b++)
+			s->touched[u++] = (uint16_t)b;
+	} else {
+		for (uint32_t i = e->start; i < e->end; i++) {
+			const rowinfo *r = REC(e->base, s->stride, i);
+			uint8_t c = CODES(r)[f];
+			double *h = s->hist + (size_t)c * S;
+			if (h[S - 1] == 0)
+				s->touched[u++] = c;
+			add_row(g, s, h, r);
+			if (masked)
+				s->mask[c] |= 1ull << r->cls;
+		}
 	}
 	sparse = u * 16 < nb;
 	if (u > 1) {
@@ -406,7 +422,7 @@ static int hist_put(fl_tree_scratch *s, double *h)
 }
 
 static void hist_build(const fl_tree_grow *g, const fl_tree_scratch *s,
-		       uint32_t start, uint32_t end, double *h)
+		       const char *base, uint32_t start, uint32_t end, double *h)
 {
 	const fl_bins *b = g->bins;
 	size_t S = s->S;
@@ -415,7 +431,7 @@ static void hist_build(const fl_tree_grow *g, const fl_tree_scratch *s,
 	for (size_t f = 0; f < b->n_features; f++) {
 		double *hf = h + b->offset[f] * S;
 		for (uint32_t i = start; i < end; i++) {
-			const rowinfo *r = REC(s->rows, s->stride, i);
+			const rowinfo *r = REC(base, s->stride, i);
 			add_row(g, s, hf + (size_t)CODES(r)[f] * S, r);
 		}
 	}
@@ -481,24 +497,36 @@ static int push(fl_tree_scratch *s, size_t *sp, pending p, const double *t)
 	return 0;
 }
 
-/* Stable partition of rows[start, end) by code <= bin; returns the split. */
-static uint32_t partition(fl_tree_scratch *s,
-			  const pending *e, const split *sp)
+/* Copy one row record (stride is a multiple of 8) without a library call
+ * per row. */
+static inline void copy_rec(void *dst, const void *src, size_t stride)
+{
+	uint64_t *d = dst;
+	const uint64_t *q = src;
+
+	for (size_t k = 0; k < stride / 8; k++)
+		d[k] = q[k];
+}
+
+/* Partition the node's rows by code <= bin into the other buffer: left
+ * rows from `start` up in their order, right rows from `end` down (in
+ * reverse order; any fixed order will do). Each record moves once.
+ * Returns the split point; *dst receives the children's buffer. */
+static uint32_t partition(fl_tree_scratch *s, const pending *e,
+			  const split *sp, char **dst)
 {
 	size_t st = s->stride;
-	uint32_t l = e->start, r = 0;
+	char *to = e->base == s->rows ? s->tmp : s->rows;
+	uint32_t l = e->start, r = e->end;
 
 	for (uint32_t i = e->start; i < e->end; i++) {
-		const rowinfo *row = REC(s->rows, st, i);
-		if (CODES(row)[sp->feature] <= sp->bin) {
-			if (l != i)
-				memcpy(REC(s->rows, st, l), row, st);
-			l++;
-		} else {
-			memcpy(REC(s->tmp, st, r++), row, st);
-		}
+		const rowinfo *row = REC(e->base, st, i);
+		if (CODES(row)[sp->feature] <= sp->bin)
+			copy_rec(REC(to, st, l++), row, st);
+		else
+			copy_rec(REC(to, st, --r), row, st);
 	}
-	memcpy(REC(s->rows, st, l), s->tmp, (size_t)r * st);
+	*dst = to;
 	return l;
 }
 
@@ -506,7 +534,7 @@ static uint32_t partition(fl_tree_scratch *s,
  * directly and get the larger by subtracting it from the parent's, when
  * that is cheaper than building the features of both directly. */
 static int child_hists(const fl_tree_grow *g, fl_tree_scratch *s, pending *e,
-		       uint32_t mid, double **hl, double **hr)
+		       const char *base, uint32_t mid, double **hl, double **hr)
 {
 	const fl_bins *b = g->bins;
 	uint32_t nl = mid - e->start, nr = e->end - mid;
@@ -526,9 +554,9 @@ static int child_hists(const fl_tree_grow *g, fl_tree_scratch *s, pending *e,
 		return FL_ENOMEM;
 	}
 	if (nl <= nr)
-		hist_build(g, s, e->start, mid, small);
+		hist_build(g, s, base, e->start, mid, small);
 	else
-		hist_build(g, s, mid, e->end, small);
+		hist_build(g, s, base, mid, e->end, small);
 	for (size_t i = 0, m = b->total_bins * s->S; i < m; i++)
 		large[i] -= small[i];
 	*hl = nl <= nr ? small : large;
@@ -543,6 +571,7 @@ static int split_node(const fl_tree_grow *g, fl_tree_scratch *s, fl_rng *rng,
 	double *t = s->tn, w = weight_of(g, t), imp = impurity(g, t, w);
 	uint32_t n = e.end - e.start, mid, l;
 	double *hl, *hr;
+	char *base;
 	split best;
 	int rc;
 
@@ -554,14 +583,14 @@ static int split_node(const fl_tree_grow *g, fl_tree_scratch *s, fl_rng *rng,
 			return rc;
 		return make_leaf(g, b, e.id, t, w, e.depth);
 	}
-	mid = partition(s, &e, &best);
-	totals(g, s, e.start, mid, s->tl);
-	totals(g, s, mid, e.end, s->tr);
+	mid = partition(s, &e, &best, &base);
+	totals(g, s, base, e.start, mid, s->tl);
+	totals(g, s, base, mid, e.end, s->tr);
 	double wl = weight_of(g, s->tl), wr = weight_of(g, s->tr);
 	b->importance[best.feature] += w * imp - wl * impurity(g, s->tl, wl) -
 				       wr * impurity(g, s->tr, wr);
 	if ((rc = grow_nodes(b)) < 0 ||
-	    (rc = child_hists(g, s, &e, mid, &hl, &hr)) < 0)
+	    (rc = child_hists(g, s, &e, base, mid, &hl, &hr)) < 0)
 		return rc;
 	l = (uint32_t)b->n_nodes;
 	b->n_nodes += 2;
@@ -569,13 +598,13 @@ static int split_node(const fl_tree_grow *g, fl_tree_scratch *s, fl_rng *rng,
 		fl_bins_edge(g->bins, (size_t)best.feature, best.bin),
 		best.feature, l };
 	/* push right first so the left child is split next */
-	if ((rc = push(s, sp, (pending){ l + 1, mid, e.end, e.depth + 1, hr },
+	if ((rc = push(s, sp, (pending){ l + 1, mid, e.end, e.depth + 1, hr, base },
 		       s->tr)) < 0) {
 		free(hr);
 		free(hl);
 		return rc;
 	}
-	if ((rc = push(s, sp, (pending){ l, e.start, mid, e.depth + 1, hl },
+	if ((rc = push(s, sp, (pending){ l, e.start, mid, e.depth + 1, hl, base },
 		       s->tl)) < 0)
 		free(hl);
 	return rc;
@@ -647,6 +676,7 @@ int fl_tree_fit(fl_tree *t, const fl_tree_grow *g, fl_rng *rng,
 	for (size_t f = 0; f < F; f++)
 		s->perm[f] = (uint32_t)f;
 	root.end = draw_rows(g, s, rng, inbag);
+	root.base = s->rows;
 	if (!(b.importance = calloc(F ? F : 1, sizeof(double))) ||
 	    grow_nodes(&b) < 0)
 		goto cleanup;
@@ -654,9 +684,9 @@ int fl_tree_fit(fl_tree *t, const fl_tree_grow *g, fl_rng *rng,
 	if (s->full_mode) {
 		if (!(root.hist = hist_get(s, g->bins->total_bins)))
 			goto cleanup;
-		hist_build(g, s, 0, root.end, root.hist);
+		hist_build(g, s, s->rows, 0, root.end, root.hist);
 	}
-	totals(g, s, 0, root.end, s->tn);
+	totals(g, s, s->rows, 0, root.end, s->tn);
 	if ((rc = push(s, &sp, root, s->tn)) < 0)
 		goto cleanup;
 	while (sp > 0) {
