@@ -175,7 +175,9 @@ static fl_forest *forest_alloc(size_t F, int K, const fl_forest_params *p)
 	rf->n_trees = (size_t)p->n_estimators;
 	rf->trees = calloc(rf->n_trees, sizeof(*rf->trees));
 	rf->importance = calloc(F, sizeof(*rf->importance));
-	if (!rf->trees || !rf->importance) {
+	rf->n_bins = calloc(F, sizeof(*rf->n_bins));
+	rf->edges = calloc(F * (FL_BINS_MAX - 1), sizeof(*rf->edges));
+	if (!rf->trees || !rf->importance || !rf->n_bins || !rf->edges) {
 		fl_forest_free(rf);
 		return NULL;
 	}
@@ -202,6 +204,10 @@ static int fit_check(const double *X, size_t n, size_t F, const int32_t *yc,
 				  "a forest, got %zu", n);
 	if (n > UINT32_MAX - 1)
 		return fl_err_set(err, FL_EINVAL, "too many rows (%zu)", n);
+	if (F > FL_TREE_MAX_FEATURES)
+		return fl_err_set(err, FL_EINVAL, "random_forest takes at most %u "
+				  "features, the data has %zu",
+				  FL_TREE_MAX_FEATURES, F);
 	if ((rc = fl_forest_check_finite(X, n, F, err)) < 0)
 		return rc;
 	for (size_t i = 0; yv && i < n; i++)
@@ -236,6 +242,8 @@ int fl_forest_fit(fl_forest **out, const double *X, size_t n, size_t F,
 		goto cleanup;
 	if ((rc = fl_bins_fit(&bins, X, n, F, p->max_bins, p->seed, nt, err)) < 0)
 		goto cleanup;
+	memcpy(j.rf->n_bins, bins->n_bins, F * sizeof(*bins->n_bins));
+	memcpy(j.rf->edges, bins->edges, F * (FL_BINS_MAX - 1) * sizeof(double));
 	j.g = (fl_tree_grow){ bins, y_class, y_value,
 			      p->class_weight_balanced ? cw : NULL, n_classes,
 			      j.rf->mtry, p->max_depth, p->min_samples_split,
@@ -283,14 +291,14 @@ static size_t outputs_of(const fl_forest *rf)
 	return rf->n_classes > 0 ? (size_t)rf->n_classes : 1;
 }
 
-/* Walk m <= WALK_GROUP rows (X: m x F) down one tree in lockstep, one
- * level per pass: the rows' node loads are independent, so the memory
- * system overlaps them instead of waiting for one row at a time. id[g]
- * receives each row's leaf node. */
+/* Walk m <= WALK_GROUP rows (bin codes: m x F) down one tree in
+ * lockstep, one level per pass: the rows' node loads are independent, so
+ * the memory system overlaps them instead of waiting for one row at a
+ * time. id[g] receives each row's leaf node. */
 #define WALK_GROUP 16
 
-static void walk_group(const fl_tree *tr, const double *X, size_t F, size_t m,
-		       uint32_t *id)
+static void walk_group(const fl_tree *tr, const uint8_t *codes, size_t F,
+		       size_t m, uint32_t *id)
 {
 	const fl_tree_node *nodes = tr->nodes;
 	int active = 1;
@@ -300,14 +308,26 @@ static void walk_group(const fl_tree *tr, const double *X, size_t F, size_t m,
 	while (active) {
 		active = 0;
 		for (size_t g = 0; g < m; g++) {
-			const fl_tree_node *nd = &nodes[id[g]];
-			int inner = nd->feature >= 0;
-			size_t f = inner ? (size_t)nd->feature : 0;
-			uint32_t next = nd->left + (X[g * F + f] > nd->threshold);
+			fl_tree_node nd = nodes[id[g]];
+			int inner = nd.feature != FL_TREE_LEAF;
+			size_t f = inner ? nd.feature : 0;
+			uint32_t next = nd.left + (codes[g * F + f] > nd.bin);
 			id[g] = inner ? next : id[g];
 			active |= inner;
 		}
 	}
+}
+
+void fl_forest_codes(const fl_forest *rf, const double *X, size_t n,
+		     uint8_t *out)
+{
+	fl_bins b = { .n_rows = n, .n_features = rf->n_features,
+		      .n_bins = rf->n_bins, .edges = rf->edges };
+	size_t F = rf->n_features;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t f = 0; f < F; f++)
+			out[i * F + f] = fl_bins_code(&b, f, X[i * F + f]);
 }
 
 /* Sum the trees' leaf values over a block of rows, tree by tree so one
@@ -320,17 +340,20 @@ static int predict_block(void *ud, size_t blk, int worker, fl_err *err)
 	size_t no = outputs_of(rf), F = rf->n_features;
 	size_t lo = blk * PREDICT_BLOCK;
 	size_t hi = lo + PREDICT_BLOCK < j->n ? lo + PREDICT_BLOCK : j->n;
+	uint8_t *codes = malloc((hi - lo) * F + 1);
 	uint32_t id[WALK_GROUP];
 
 	(void)worker;
-	(void)err;
+	if (!codes)
+		return fl_err_set(err, FL_ENOMEM, "out of memory");
+	fl_forest_codes(rf, j->X + lo * F, hi - lo, codes);
 	memset(j->out + lo * no, 0, (hi - lo) * no * sizeof(double));
 	for (size_t t = 0; t < rf->n_trees; t++) {
 		const fl_tree *tr = &rf->trees[t];
 		const uint8_t *bag = j->inbag ? j->inbag + t * j->inbag_len : NULL;
 		for (size_t i0 = lo; i0 < hi; i0 += WALK_GROUP) {
 			size_t m = hi - i0 < WALK_GROUP ? hi - i0 : WALK_GROUP;
-			walk_group(tr, j->X + i0 * F, F, m, id);
+			walk_group(tr, codes + (i0 - lo) * F, F, m, id);
 			for (size_t g = 0; g < m; g++) {
 				size_t i = i0 + g;
 				if (bag && (bag[i / 8] >> (i % 8) & 1))
@@ -345,6 +368,7 @@ static int predict_block(void *ud, size_t blk, int worker, fl_err *err)
 			}
 		}
 	}
+	free(codes);
 	for (size_t i = lo; i < hi; i++) {
 		double d = j->n_used ? j->n_used[i] : (double)rf->n_trees;
 		for (size_t k = 0; k < no && d > 0; k++)
@@ -500,5 +524,7 @@ void fl_forest_free(fl_forest *rf)
 		fl_tree_clear(&rf->trees[t]);
 	free(rf->trees);
 	free(rf->importance);
+	free(rf->n_bins);
+	free(rf->edges);
 	free(rf);
 }

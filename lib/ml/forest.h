@@ -62,6 +62,8 @@ typedef struct fl_forest {
 	size_t mtry;              /* resolved max_features */
 	size_t n_trees;           /* = params.n_estimators */
 	fl_tree *trees;           /* n_trees trees */
+	uint16_t *n_bins;         /* n_features bin counts (forest_bin.h) */
+	double *edges;            /* n_features x (FL_BINS_MAX-1) bin edges */
 	double *importance;       /* n_features, sums to 1 (or all 0) */
 	int has_oob;              /* oob_score was computed */
 	double oob_score;         /* accuracy or R^2 on out-of-bag rows */
@@ -88,6 +90,11 @@ int fl_forest_predict_class(const fl_forest *rf, const double *X, size_t n,
 /* Regressors: mean of the trees' leaf means per row. */
 int fl_forest_predict_value(const fl_forest *rf, const double *X, size_t n,
 			    double *out, int n_threads, fl_err *err);
+
+/* Bin codes of the row-major n x n_features matrix X (out: n x n_features
+ * bytes, caller-allocated), as the trees read them. */
+void fl_forest_codes(const fl_forest *rf, const double *X, size_t n,
+		     uint8_t *out);
 
 /* FL_EINVAL naming the first non-finite value ("row 3, feature 7"), rows
  * and features counted from 1. */

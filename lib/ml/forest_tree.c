@@ -255,19 +255,6 @@ static void scan_feature(const fl_tree_grow *g, fl_tree_scratch *s,
 	}
 }
 
-static void sort_bins(uint16_t *a, unsigned n)
-{
-	for (unsigned i = 1; i < n; i++) {
-		uint16_t v = a[i];
-		unsigned j = i;
-		while (j > 0 && a[j - 1] > v) {
-			a[j] = a[j - 1];
-			j--;
-		}
-		a[j] = v;
-	}
-}
-
 /* scan_feature() for a classifier's direct histogram with class masks:
  * per bin only the classes present in it update the running sums of
  * squares, which deep in a tree (a row or two per bin) saves most of the
@@ -322,46 +309,30 @@ static void direct_feature(const fl_tree_grow *g, fl_tree_scratch *s,
 			   const pending *e, const double *t, int32_t f,
 			   split *best)
 {
-	const fl_bins *bins = g->bins;
-	unsigned nb = bins->n_bins[f], u = 0;
+	unsigned nb = g->bins->n_bins[f], u = 0;
 	size_t S = s->S;
-	int sparse, masked = g->n_classes > 0 && g->n_classes <= 64;
+	int masked = g->n_classes > 0 && g->n_classes <= 64;
+	uint64_t used[FL_BINS_MAX / 64] = { 0 };
 
 	if (nb < 2)
 		return;
-	if (e->end - e->start >= 4 * nb) {
-		/* many rows per bin: every bin is likely used, scan them all */
-		for (uint32_t i = e->start; i < e->end; i++) {
-			const rowinfo *r = REC(e->base, s->stride, i);
-			uint8_t c = CODES(r)[f];
-			add_row(g, s, s->hist + (size_t)c * S, r);
-			if (masked)
-				s->mask[c] |= 1ull << r->cls;
-		}
-		for (unsigned b = 0; b < nb; b++)
-			s->touched[u++] = (uint16_t)b;
-	} else {
-		for (uint32_t i = e->start; i < e->end; i++) {
-			const rowinfo *r = REC(e->base, s->stride, i);
-			uint8_t c = CODES(r)[f];
-			double *h = s->hist + (size_t)c * S;
-			if (h[S - 1] == 0)
-				s->touched[u++] = c;
-			add_row(g, s, h, r);
-			if (masked)
-				s->mask[c] |= 1ull << r->cls;
-		}
-	}
-	sparse = u * 16 < nb;
-	if (u > 1) {
-		if (sparse)
-			sort_bins(s->touched, u);
+	for (uint32_t i = e->start; i < e->end; i++) {
+		const rowinfo *r = REC(e->base, s->stride, i);
+		uint8_t c = CODES(r)[f];
+		add_row(g, s, s->hist + (size_t)c * S, r);
+		used[c >> 6] |= 1ull << (c & 63);
 		if (masked)
-			scan_masked(g, s, nb, sparse ? s->touched : NULL, u, t, f,
-				    best);
+			s->mask[c] |= 1ull << r->cls;
+	}
+	/* the non-empty bins in increasing order, from the bitmap */
+	for (unsigned w = 0; w < FL_BINS_MAX / 64; w++)
+		for (uint64_t m = used[w]; m; m &= m - 1)
+			s->touched[u++] = (uint16_t)(w * 64 + (unsigned)__builtin_ctzll(m));
+	if (u > 1) {
+		if (masked)
+			scan_masked(g, s, nb, s->touched, u, t, f, best);
 		else
-			scan_feature(g, s, s->hist, nb, sparse ? s->touched : NULL,
-				     u, t, f, best);
+			scan_feature(g, s, s->hist, nb, s->touched, u, t, f, best);
 	}
 	for (unsigned i = 0; i < u; i++) {
 		memset(s->hist + (size_t)s->touched[i] * S, 0, S * sizeof(double));
@@ -471,7 +442,7 @@ static int make_leaf(const fl_tree_grow *g, build *b, uint32_t id,
 	else
 		for (size_t k = 0; k < no; k++)
 			v[k] = (float)(w > 0 ? t[k] / w : 0);
-	b->nodes[id] = (fl_tree_node){ 0.0, -1, (uint32_t)b->n_leaves++ };
+	b->nodes[id] = (fl_tree_node){ (uint32_t)b->n_leaves++, FL_TREE_LEAF, 0, 0 };
 	if (depth > b->depth)
 		b->depth = depth;
 	return 0;
@@ -594,9 +565,8 @@ static int split_node(const fl_tree_grow *g, fl_tree_scratch *s, fl_rng *rng,
 		return rc;
 	l = (uint32_t)b->n_nodes;
 	b->n_nodes += 2;
-	b->nodes[e.id] = (fl_tree_node){
-		fl_bins_edge(g->bins, (size_t)best.feature, best.bin),
-		best.feature, l };
+	b->nodes[e.id] = (fl_tree_node){ l, (uint16_t)best.feature,
+					 (uint8_t)best.bin, 0 };
 	/* push right first so the left child is split next */
 	if ((rc = push(s, sp, (pending){ l + 1, mid, e.end, e.depth + 1, hr, base },
 		       s->tr)) < 0) {

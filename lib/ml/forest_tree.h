@@ -1,11 +1,13 @@
 /* forest_tree.h - one decision tree of a random forest: grown on binned
  * features with histograms, stored as a compact node array for prediction.
  *
- * Nodes are 16 bytes: an inner node sends a row left when
- * x[feature] <= threshold, to node `left`, else to node `left + 1` (the
- * two children are always adjacent). A leaf has feature == -1 and `left`
- * indexes its value row: n_outputs floats (class probabilities for a
- * classifier, the mean target for a regressor). */
+ * Nodes are 8 bytes and split on bin codes (forest_bin.h): an inner node
+ * sends a row left when code[feature] <= bin (that is, when
+ * x[feature] <= the bin's upper edge), to node `left`, else to node
+ * `left + 1` (the two children are always adjacent, after their parent).
+ * A leaf has feature == FL_TREE_LEAF and `left` indexes its value row:
+ * n_outputs floats (class probabilities for a classifier, the mean target
+ * for a regressor). */
 #ifndef FL_ML_FOREST_TREE_H
 #define FL_ML_FOREST_TREE_H
 
@@ -16,10 +18,15 @@
 #include "core/rng.h"
 #include "ml/forest_bin.h"
 
+#define FL_TREE_LEAF 0xffffu
+/* Most features a forest takes (feature indices are 16-bit). */
+#define FL_TREE_MAX_FEATURES 0xfffeu
+
 typedef struct fl_tree_node {
-	double threshold; /* go left when x <= threshold */
-	int32_t feature;  /* split feature, or -1 for a leaf */
 	uint32_t left;    /* left child (right = left + 1), or leaf value row */
+	uint16_t feature; /* split feature, or FL_TREE_LEAF */
+	uint8_t bin;      /* go left when code <= bin */
+	uint8_t pad;      /* 0 */
 } fl_tree_node;
 
 typedef struct fl_tree {
@@ -61,16 +68,16 @@ void fl_tree_scratch_free(fl_tree_scratch *s);
 int fl_tree_fit(fl_tree *t, const fl_tree_grow *g, fl_rng *rng,
 		fl_tree_scratch *s, uint8_t *inbag, fl_err *err);
 
-/* Leaf value row (n_outputs floats) that the row x (n_features doubles)
- * lands in. */
-static inline const float *fl_tree_leaf(const fl_tree *t, const double *x,
-					size_t n_outputs)
+/* Leaf value row (n_outputs floats) that a row with bin codes `codes`
+ * (n_features bytes) lands in. */
+static inline const float *fl_tree_leaf(const fl_tree *t,
+					const uint8_t *codes, size_t n_outputs)
 {
 	const fl_tree_node *n = t->nodes;
 	uint32_t i = 0;
 
-	while (n[i].feature >= 0)
-		i = n[i].left + (x[n[i].feature] > n[i].threshold);
+	while (n[i].feature != FL_TREE_LEAF)
+		i = n[i].left + (codes[n[i].feature] > n[i].bin);
 	return t->values + (size_t)n[i].left * n_outputs;
 }
 

@@ -163,15 +163,16 @@ static int rf_save(const void *state, fl_modelfile *mf, fl_err *err)
 	uint64_t nn, nl, d1[1], d2[2];
 	int64_t meta[4] = { rf->n_classes, (int64_t)rf->n_features, (int64_t)T,
 			    (int64_t)rf->mtry };
-	uint32_t *shape = malloc(T * 3 * sizeof(*shape));
-	double *thr = NULL;
+	uint32_t *shape = malloc(T * 3 * sizeof(*shape)), *nb = NULL;
+	uint8_t *bin = NULL;
 	int32_t *feat = NULL;
 	uint32_t *left = NULL;
 	float *val = NULL;
 	int rc = FL_ENOMEM;
 
 	fl_forest_stats(rf, &dmax, &nn, &nl);
-	if (!shape || !(thr = malloc((nn + 1) * sizeof(*thr))) ||
+	if (!shape || !(bin = malloc(nn + 1)) ||
+	    !(nb = malloc((rf->n_features + 1) * sizeof(*nb))) ||
 	    !(feat = malloc((nn + 1) * sizeof(*feat))) ||
 	    !(left = malloc((nn + 1) * sizeof(*left))) ||
 	    !(val = malloc((nl * no + 1) * sizeof(*val)))) {
@@ -184,8 +185,9 @@ static int rf_save(const void *state, fl_modelfile *mf, fl_err *err)
 		shape[3 * t + 1] = tr->n_leaves;
 		shape[3 * t + 2] = tr->depth;
 		for (uint32_t i = 0; i < tr->n_nodes; i++, o++) {
-			thr[o] = tr->nodes[i].threshold;
-			feat[o] = tr->nodes[i].feature;
+			const fl_tree_node *nd = &tr->nodes[i];
+			bin[o] = nd->bin;
+			feat[o] = nd->feature == FL_TREE_LEAF ? -1 : nd->feature;
 			left[o] = tr->nodes[i].left;
 		}
 		memcpy(val + ov, tr->values, (size_t)tr->n_leaves * no * sizeof(*val));
@@ -198,7 +200,7 @@ static int rf_save(const void *state, fl_modelfile *mf, fl_err *err)
 	if ((rc = fl_modelfile_add_array(mf, "tree_shape", FL_DTYPE_U32, 2, d2, shape, err)) < 0)
 		goto cleanup;
 	d1[0] = nn;
-	if ((rc = fl_modelfile_add_array(mf, "node_threshold", FL_DTYPE_F64, 1, d1, thr, err)) < 0 ||
+	if ((rc = fl_modelfile_add_array(mf, "node_bin", FL_DTYPE_U8, 1, d1, bin, err)) < 0 ||
 	    (rc = fl_modelfile_add_array(mf, "node_feature", FL_DTYPE_I32, 1, d1, feat, err)) < 0 ||
 	    (rc = fl_modelfile_add_array(mf, "node_left", FL_DTYPE_U32, 1, d1, left, err)) < 0)
 		goto cleanup;
@@ -206,11 +208,18 @@ static int rf_save(const void *state, fl_modelfile *mf, fl_err *err)
 	if ((rc = fl_modelfile_add_array(mf, "leaf_value", FL_DTYPE_F32, 2, d2, val, err)) < 0)
 		goto cleanup;
 	d1[0] = rf->n_features;
-	rc = fl_modelfile_add_array(mf, "feature_importance", FL_DTYPE_F64, 1, d1,
-				    rf->importance, err);
+	for (size_t f = 0; f < rf->n_features; f++)
+		nb[f] = rf->n_bins[f];
+	if ((rc = fl_modelfile_add_array(mf, "n_bins", FL_DTYPE_U32, 1, d1, nb, err)) < 0 ||
+	    (rc = fl_modelfile_add_array(mf, "feature_importance", FL_DTYPE_F64, 1, d1,
+					 rf->importance, err)) < 0)
+		goto cleanup;
+	d2[0] = rf->n_features, d2[1] = FL_BINS_MAX - 1;
+	rc = fl_modelfile_add_array(mf, "bin_edges", FL_DTYPE_F64, 2, d2, rf->edges, err);
 cleanup:
 	free(shape);
-	free(thr);
+	free(bin);
+	free(nb);
 	free(feat);
 	free(left);
 	free(val);
@@ -223,28 +232,32 @@ static int damaged(fl_err *err, const char *what)
 			  what);
 }
 
-/* Check one tree's nodes: features in range, children after their parent
- * and inside the tree (so every walk ends), leaf rows in range. */
-static int check_tree(const fl_tree *t, size_t F, fl_err *err)
+/* Check one tree's nodes: features and bins in range, children after
+ * their parent and inside the tree (so every walk ends), leaf rows in
+ * range. */
+static int check_tree(const fl_tree *t, const fl_forest *rf, fl_err *err)
 {
 	if (t->n_nodes == 0 || t->n_leaves == 0)
 		return damaged(err, "has an empty tree");
 	for (uint32_t i = 0; i < t->n_nodes; i++) {
 		const fl_tree_node *nd = &t->nodes[i];
-		if (nd->feature >= 0 &&
-		    ((size_t)nd->feature >= F || nd->left <= i ||
-		     nd->left >= t->n_nodes - 1 || !isfinite(nd->threshold)))
+		if (nd->feature == FL_TREE_LEAF) {
+			if (nd->left >= t->n_leaves)
+				return damaged(err, "has an invalid leaf");
+		} else if (nd->feature >= rf->n_features ||
+			   nd->bin + 1u >= rf->n_bins[nd->feature] ||
+			   nd->left <= i || nd->left >= t->n_nodes - 1) {
 			return damaged(err, "has an invalid split node");
-		if (nd->feature < 0 && nd->left >= t->n_leaves)
-			return damaged(err, "has an invalid leaf");
+		}
 	}
 	return 0;
 }
 
 typedef struct rf_arrays {
 	const int64_t *meta;
-	const uint32_t *shape, *left;
-	const double *thr, *imp;
+	const uint32_t *shape, *left, *nb;
+	const uint8_t *bin;
+	const double *edges, *imp;
 	const int32_t *feat;
 	const float *val;
 	uint64_t nn, nl, no, T;
@@ -258,6 +271,7 @@ static int get_arrays(const fl_modelfile *mf, rf_arrays *a, fl_err *err)
 	if ((rc = fl_modelfile_get(mf, "forest_meta", FL_DTYPE_I64, 1, d, (const void **)&a->meta, err)) < 0)
 		return rc;
 	if (d[0] != 4 || a->meta[0] < 0 || a->meta[0] == 1 || a->meta[2] < 1 ||
+	    a->meta[1] < 1 || a->meta[1] > FL_TREE_MAX_FEATURES ||
 	    (uint64_t)a->meta[1] != mf->schema.n_features)
 		return damaged(err, "header does not match the schema");
 	a->T = (uint64_t)a->meta[2];
@@ -271,7 +285,7 @@ static int get_arrays(const fl_modelfile *mf, rf_arrays *a, fl_err *err)
 		a->nn += a->shape[3 * t];
 		a->nl += a->shape[3 * t + 1];
 	}
-	if ((rc = fl_modelfile_get(mf, "node_threshold", FL_DTYPE_F64, 1, d, (const void **)&a->thr, err)) < 0 ||
+	if ((rc = fl_modelfile_get(mf, "node_bin", FL_DTYPE_U8, 1, d, (const void **)&a->bin, err)) < 0 ||
 	    d[0] != a->nn ||
 	    (rc = fl_modelfile_get(mf, "node_feature", FL_DTYPE_I32, 1, d, (const void **)&a->feat, err)) < 0 ||
 	    d[0] != a->nn ||
@@ -280,7 +294,11 @@ static int get_arrays(const fl_modelfile *mf, rf_arrays *a, fl_err *err)
 	    (rc = fl_modelfile_get(mf, "leaf_value", FL_DTYPE_F32, 2, d, (const void **)&a->val, err)) < 0 ||
 	    d[0] != a->nl || d[1] != a->no ||
 	    (rc = fl_modelfile_get(mf, "feature_importance", FL_DTYPE_F64, 1, d, (const void **)&a->imp, err)) < 0 ||
-	    d[0] != (uint64_t)a->meta[1])
+	    d[0] != (uint64_t)a->meta[1] ||
+	    (rc = fl_modelfile_get(mf, "n_bins", FL_DTYPE_U32, 1, d, (const void **)&a->nb, err)) < 0 ||
+	    d[0] != (uint64_t)a->meta[1] ||
+	    (rc = fl_modelfile_get(mf, "bin_edges", FL_DTYPE_F64, 2, d, (const void **)&a->edges, err)) < 0 ||
+	    d[0] != (uint64_t)a->meta[1] || d[1] != FL_BINS_MAX - 1)
 		return rc < 0 ? rc : damaged(err, "arrays do not match the tree table");
 	return 0;
 }
@@ -290,6 +308,16 @@ static int fill_forest(fl_forest *rf, const rf_arrays *a, fl_err *err)
 	int rc;
 
 	memcpy(rf->importance, a->imp, rf->n_features * sizeof(double));
+	memcpy(rf->edges, a->edges, rf->n_features * (FL_BINS_MAX - 1) * sizeof(double));
+	for (size_t f = 0; f < rf->n_features; f++) {
+		if (a->nb[f] < 1 || a->nb[f] > FL_BINS_MAX)
+			return damaged(err, "has a bad bin count");
+		rf->n_bins[f] = (uint16_t)a->nb[f];
+		for (uint32_t b = 1; b + 1 < a->nb[f]; b++)
+			if (!(rf->edges[f * (FL_BINS_MAX - 1) + b] >
+			      rf->edges[f * (FL_BINS_MAX - 1) + b - 1]))
+				return damaged(err, "has unordered bin edges");
+	}
 	for (uint64_t t = 0, o = 0, ov = 0; t < a->T; t++) {
 		fl_tree *tr = &rf->trees[t];
 		tr->n_nodes = a->shape[3 * t];
@@ -299,11 +327,16 @@ static int fill_forest(fl_forest *rf, const rf_arrays *a, fl_err *err)
 		tr->values = malloc((tr->n_leaves * a->no + 1) * sizeof(float));
 		if (!tr->nodes || !tr->values)
 			return fl_err_set(err, FL_ENOMEM, "out of memory");
-		for (uint32_t i = 0; i < tr->n_nodes; i++, o++)
-			tr->nodes[i] = (fl_tree_node){ a->thr[o], a->feat[o], a->left[o] };
+		for (uint32_t i = 0; i < tr->n_nodes; i++, o++) {
+			if (a->feat[o] >= (int64_t)rf->n_features)
+				return damaged(err, "has an invalid split feature");
+			tr->nodes[i] = (fl_tree_node){ a->left[o],
+				a->feat[o] < 0 ? FL_TREE_LEAF : (uint16_t)a->feat[o],
+				a->bin[o], 0 };
+		}
 		memcpy(tr->values, a->val + ov, tr->n_leaves * a->no * sizeof(float));
 		ov += tr->n_leaves * a->no;
-		if ((rc = check_tree(tr, rf->n_features, err)) < 0)
+		if ((rc = check_tree(tr, rf, err)) < 0)
 			return rc;
 	}
 	return 0;
@@ -323,7 +356,10 @@ static int rf_load(void **state, const fl_modelfile *mf, fl_err *err)
 	if (!(s = calloc(1, sizeof(*s))) ||
 	    !(s->rf = calloc(1, sizeof(*s->rf))) ||
 	    !(s->rf->trees = calloc(a.T, sizeof(fl_tree))) ||
-	    !(s->rf->importance = calloc((size_t)a.meta[1] + 1, sizeof(double)))) {
+	    !(s->rf->importance = calloc((size_t)a.meta[1] + 1, sizeof(double))) ||
+	    !(s->rf->n_bins = calloc((size_t)a.meta[1] + 1, sizeof(uint16_t))) ||
+	    !(s->rf->edges = calloc(((size_t)a.meta[1] + 1) * (FL_BINS_MAX - 1),
+				    sizeof(double)))) {
 		rf_free(s);
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	}

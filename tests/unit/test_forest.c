@@ -368,10 +368,13 @@ static void test_depth_and_leaf_size(void **state)
 	rf = fit_class(&t, &p);
 	const fl_tree *tr = &rf->trees[0];
 	uint32_t *cnt = calloc(tr->n_leaves, sizeof(*cnt));
+	uint8_t *codes = malloc(t.n * t.d);
+	fl_forest_codes(rf, t.X, t.n, codes);
 	for (size_t i = 0; i < t.n; i++) {
-		const float *v = fl_tree_leaf(tr, t.X + i * t.d, 10);
+		const float *v = fl_tree_leaf(tr, codes + i * t.d, 10);
 		cnt[(v - tr->values) / 10]++;
 	}
+	free(codes);
 	for (uint32_t l = 0; l < tr->n_leaves; l++)
 		assert_true(cnt[l] >= 7);
 	free(cnt);
