@@ -130,7 +130,8 @@ static int read_names(const char *path, char ***out, size_t *n_out, fl_err *err)
 		return fl_err_sys(err, e, "%s", path);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_name);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_name);
 	*out = names;
 	*n_out = n;
 	return 0;
