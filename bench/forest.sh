@@ -4,11 +4,11 @@
 # 75/25 split, 100 trees, default depth, with the same thread count (1 and
 # 2): fit time, accuracy, peak memory (/usr/bin/time -v), predict time for
 # the 50,000 test rows, as ratios.
-#   FLOE=build/floe OUT=bench/out THREADS="1 2" bash bench/forest.sh
-# SKLEARN=0 reuses earlier scikit-learn results in $OUT (it takes minutes).
-set -eu
-FLOE=${FLOE:-$(pwd)/build/floe}
-OUT=${OUT:-bench/out}
+#   THREADS="1 2" bash bench/forest.sh
+# SKLEARN=0 reuses earlier scikit-learn results in bench/out/forest (the
+# scikit-learn fits take minutes).
+. "$(dirname "$0")/lib.sh"
+OUT=$BENCH_OUT/forest
 THREADS=${THREADS:-1 2}
 SKLEARN=${SKLEARN:-1}
 PY=/usr/bin/python3

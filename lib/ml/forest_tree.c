@@ -60,7 +60,8 @@ typedef struct build {
 	fl_tree_node *nodes;
 	size_t n_nodes, cap_nodes;
 	float *values;
-	size_t n_leaves, cap_leaves;
+	size_t n_leaves;             /* leaves so far */
+	size_t n_values, cap_values; /* value rows (shared one-hot rows first) */
 	uint32_t depth;
 	double *importance;
 } build;
@@ -423,26 +424,69 @@ static int grow_nodes(build *b)
 	return 0;
 }
 
+/* A new value row (n_outputs floats, uninitialised), or NULL. */
+static float *new_value(build *b, size_t no)
+{
+	if (b->n_values == b->cap_values) {
+		size_t cap = b->cap_values ? 2 * b->cap_values : 128;
+		float *p = realloc(b->values, cap * no * sizeof(*p));
+		if (!p)
+			return NULL;
+		b->values = p;
+		b->cap_values = cap;
+	}
+	return b->values + b->n_values++ * no;
+}
+
+/* A classifier's tree starts with one one-hot value row per class, which
+ * every pure leaf shares (fully grown trees are mostly pure leaves). */
+static int one_hot_rows(const fl_tree_grow *g, build *b)
+{
+	for (int k = 0; k < g->n_classes; k++) {
+		float *v = new_value(b, (size_t)g->n_classes);
+		if (!v)
+			return FL_ENOMEM;
+		for (int j = 0; j < g->n_classes; j++)
+			v[j] = j == k ? 1.0f : 0.0f;
+	}
+	return 0;
+}
+
+/* The class of a pure node, or -1. */
+static int pure_class(const fl_tree_grow *g, const double *t)
+{
+	int cls = -1;
+
+	for (int k = 0; k < g->n_classes; k++) {
+		if (t[k] == 0)
+			continue;
+		if (cls >= 0)
+			return -1;
+		cls = k;
+	}
+	return cls;
+}
+
 static int make_leaf(const fl_tree_grow *g, build *b, uint32_t id,
 		     const double *t, double w, uint32_t depth)
 {
 	size_t no = n_outputs(g);
+	int pure = pure_class(g, t);
+	uint32_t row = (uint32_t)pure;
+	float *v;
 
-	if (b->n_leaves == b->cap_leaves) {
-		size_t cap = b->cap_leaves ? 2 * b->cap_leaves : 128;
-		float *p = realloc(b->values, cap * no * sizeof(*p));
-		if (!p)
+	if (pure < 0) {
+		if (!(v = new_value(b, no)))
 			return FL_ENOMEM;
-		b->values = p;
-		b->cap_leaves = cap;
+		row = (uint32_t)(b->n_values - 1);
+		if (g->n_classes == 0)
+			v[0] = (float)(w > 0 ? t[1] / w : 0);
+		else
+			for (size_t k = 0; k < no; k++)
+				v[k] = (float)(w > 0 ? t[k] / w : 0);
 	}
-	float *v = b->values + b->n_leaves * no;
-	if (g->n_classes == 0)
-		v[0] = (float)(w > 0 ? t[1] / w : 0);
-	else
-		for (size_t k = 0; k < no; k++)
-			v[k] = (float)(w > 0 ? t[k] / w : 0);
-	b->nodes[id] = (fl_tree_node){ (uint32_t)b->n_leaves++, FL_TREE_LEAF, 0, 0 };
+	b->nodes[id] = (fl_tree_node){ row, FL_TREE_LEAF, 0, 0 };
+	b->n_leaves++;
 	if (depth > b->depth)
 		b->depth = depth;
 	return 0;
@@ -618,7 +662,7 @@ static uint32_t draw_rows(const fl_tree_grow *g, fl_tree_scratch *s,
 static int finish(fl_tree *t, build *b, size_t no)
 {
 	fl_tree_node *nodes = realloc(b->nodes, b->n_nodes * sizeof(*nodes));
-	float *values = realloc(b->values, b->n_leaves * no * sizeof(*values));
+	float *values = realloc(b->values, b->n_values * no * sizeof(*values));
 
 	if (nodes)
 		b->nodes = nodes;
@@ -626,6 +670,7 @@ static int finish(fl_tree *t, build *b, size_t no)
 		b->values = values;
 	t->n_nodes = (uint32_t)b->n_nodes;
 	t->n_leaves = (uint32_t)b->n_leaves;
+	t->n_values = (uint32_t)b->n_values;
 	t->depth = b->depth;
 	t->nodes = b->nodes;
 	t->values = b->values;
@@ -648,7 +693,7 @@ int fl_tree_fit(fl_tree *t, const fl_tree_grow *g, fl_rng *rng,
 	root.end = draw_rows(g, s, rng, inbag);
 	root.base = s->rows;
 	if (!(b.importance = calloc(F ? F : 1, sizeof(double))) ||
-	    grow_nodes(&b) < 0)
+	    grow_nodes(&b) < 0 || one_hot_rows(g, &b) < 0)
 		goto cleanup;
 	b.n_nodes = 1;
 	if (s->full_mode) {

@@ -7,7 +7,7 @@
  * `left + 1` (the two children are always adjacent, after their parent).
  * A leaf has feature == FL_TREE_LEAF and `left` indexes its value row:
  * n_outputs floats (class probabilities for a classifier, the mean target
- * for a regressor). */
+ * for a regressor); pure leaves of a classifier share one-hot rows. */
 #ifndef FL_ML_FOREST_TREE_H
 #define FL_ML_FOREST_TREE_H
 
@@ -31,10 +31,12 @@ typedef struct fl_tree_node {
 
 typedef struct fl_tree {
 	uint32_t n_nodes;     /* entries in nodes */
-	uint32_t n_leaves;    /* value rows */
+	uint32_t n_leaves;    /* leaves */
+	uint32_t n_values;    /* value rows; a classifier's first n_classes rows
+			       * are one-hot and shared by all pure leaves */
 	uint32_t depth;       /* longest root-to-leaf path (root alone: 0) */
 	fl_tree_node *nodes;  /* node 0 is the root */
-	float *values;        /* n_leaves x n_outputs */
+	float *values;        /* n_values x n_outputs */
 	double *importance;   /* n_features: weighted impurity decrease, raw */
 } fl_tree;
 
@@ -68,17 +70,24 @@ void fl_tree_scratch_free(fl_tree_scratch *s);
 int fl_tree_fit(fl_tree *t, const fl_tree_grow *g, fl_rng *rng,
 		fl_tree_scratch *s, uint8_t *inbag, fl_err *err);
 
-/* Leaf value row (n_outputs floats) that a row with bin codes `codes`
- * (n_features bytes) lands in. */
-static inline const float *fl_tree_leaf(const fl_tree *t,
-					const uint8_t *codes, size_t n_outputs)
+/* The leaf node that a row with bin codes `codes` (n_features bytes)
+ * lands in. */
+static inline uint32_t fl_tree_leaf_node(const fl_tree *t, const uint8_t *codes)
 {
 	const fl_tree_node *n = t->nodes;
 	uint32_t i = 0;
 
 	while (n[i].feature != FL_TREE_LEAF)
 		i = n[i].left + (codes[n[i].feature] > n[i].bin);
-	return t->values + (size_t)n[i].left * n_outputs;
+	return i;
+}
+
+/* Its value row (n_outputs floats). */
+static inline const float *fl_tree_leaf(const fl_tree *t,
+					const uint8_t *codes, size_t n_outputs)
+{
+	return t->values +
+	       (size_t)t->nodes[fl_tree_leaf_node(t, codes)].left * n_outputs;
 }
 
 /* Free the arrays of *t and zero it. */

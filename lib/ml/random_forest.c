@@ -163,7 +163,7 @@ static int rf_save(const void *state, fl_modelfile *mf, fl_err *err)
 	uint64_t nn, nl, d1[1], d2[2];
 	int64_t meta[4] = { rf->n_classes, (int64_t)rf->n_features, (int64_t)T,
 			    (int64_t)rf->mtry };
-	uint32_t *shape = malloc(T * 3 * sizeof(*shape)), *nb = NULL;
+	uint32_t *shape = malloc(T * 4 * sizeof(*shape)), *nb = NULL;
 	uint8_t *bin = NULL;
 	int32_t *feat = NULL;
 	uint32_t *left = NULL;
@@ -171,6 +171,9 @@ static int rf_save(const void *state, fl_modelfile *mf, fl_err *err)
 	int rc = FL_ENOMEM;
 
 	fl_forest_stats(rf, &dmax, &nn, &nl);
+	nl = 0; /* value rows, not leaves */
+	for (size_t t = 0; t < T; t++)
+		nl += rf->trees[t].n_values;
 	if (!shape || !(bin = malloc(nn + 1)) ||
 	    !(nb = malloc((rf->n_features + 1) * sizeof(*nb))) ||
 	    !(feat = malloc((nn + 1) * sizeof(*feat))) ||
@@ -181,22 +184,23 @@ static int rf_save(const void *state, fl_modelfile *mf, fl_err *err)
 	}
 	for (size_t t = 0, o = 0, ov = 0; t < T; t++) {
 		const fl_tree *tr = &rf->trees[t];
-		shape[3 * t] = tr->n_nodes;
-		shape[3 * t + 1] = tr->n_leaves;
-		shape[3 * t + 2] = tr->depth;
+		shape[4 * t] = tr->n_nodes;
+		shape[4 * t + 1] = tr->n_leaves;
+		shape[4 * t + 2] = tr->n_values;
+		shape[4 * t + 3] = tr->depth;
 		for (uint32_t i = 0; i < tr->n_nodes; i++, o++) {
 			const fl_tree_node *nd = &tr->nodes[i];
 			bin[o] = nd->bin;
 			feat[o] = nd->feature == FL_TREE_LEAF ? -1 : nd->feature;
 			left[o] = tr->nodes[i].left;
 		}
-		memcpy(val + ov, tr->values, (size_t)tr->n_leaves * no * sizeof(*val));
-		ov += (size_t)tr->n_leaves * no;
+		memcpy(val + ov, tr->values, (size_t)tr->n_values * no * sizeof(*val));
+		ov += (size_t)tr->n_values * no;
 	}
 	d1[0] = 4;
 	if ((rc = fl_modelfile_add_array(mf, "forest_meta", FL_DTYPE_I64, 1, d1, meta, err)) < 0)
 		goto cleanup;
-	d2[0] = T, d2[1] = 3;
+	d2[0] = T, d2[1] = 4;
 	if ((rc = fl_modelfile_add_array(mf, "tree_shape", FL_DTYPE_U32, 2, d2, shape, err)) < 0)
 		goto cleanup;
 	d1[0] = nn;
@@ -237,12 +241,12 @@ static int damaged(fl_err *err, const char *what)
  * range. */
 static int check_tree(const fl_tree *t, const fl_forest *rf, fl_err *err)
 {
-	if (t->n_nodes == 0 || t->n_leaves == 0)
+	if (t->n_nodes == 0 || t->n_values == 0)
 		return damaged(err, "has an empty tree");
 	for (uint32_t i = 0; i < t->n_nodes; i++) {
 		const fl_tree_node *nd = &t->nodes[i];
 		if (nd->feature == FL_TREE_LEAF) {
-			if (nd->left >= t->n_leaves)
+			if (nd->left >= t->n_values)
 				return damaged(err, "has an invalid leaf");
 		} else if (nd->feature >= rf->n_features ||
 			   nd->bin + 1u >= rf->n_bins[nd->feature] ||
@@ -278,12 +282,12 @@ static int get_arrays(const fl_modelfile *mf, rf_arrays *a, fl_err *err)
 	a->no = a->meta[0] ? (uint64_t)a->meta[0] : 1;
 	if ((rc = fl_modelfile_get(mf, "tree_shape", FL_DTYPE_U32, 2, d, (const void **)&a->shape, err)) < 0)
 		return rc;
-	if (d[0] != a->T || d[1] != 3)
+	if (d[0] != a->T || d[1] != 4)
 		return damaged(err, "tree table has the wrong size");
 	a->nn = a->nl = 0;
 	for (uint64_t t = 0; t < a->T; t++) {
-		a->nn += a->shape[3 * t];
-		a->nl += a->shape[3 * t + 1];
+		a->nn += a->shape[4 * t];
+		a->nl += a->shape[4 * t + 2]; /* value rows */
 	}
 	if ((rc = fl_modelfile_get(mf, "node_bin", FL_DTYPE_U8, 1, d, (const void **)&a->bin, err)) < 0 ||
 	    d[0] != a->nn ||
@@ -320,11 +324,12 @@ static int fill_forest(fl_forest *rf, const rf_arrays *a, fl_err *err)
 	}
 	for (uint64_t t = 0, o = 0, ov = 0; t < a->T; t++) {
 		fl_tree *tr = &rf->trees[t];
-		tr->n_nodes = a->shape[3 * t];
-		tr->n_leaves = a->shape[3 * t + 1];
-		tr->depth = a->shape[3 * t + 2];
+		tr->n_nodes = a->shape[4 * t];
+		tr->n_leaves = a->shape[4 * t + 1];
+		tr->n_values = a->shape[4 * t + 2];
+		tr->depth = a->shape[4 * t + 3];
 		tr->nodes = malloc((tr->n_nodes + 1) * sizeof(*tr->nodes));
-		tr->values = malloc((tr->n_leaves * a->no + 1) * sizeof(float));
+		tr->values = malloc((tr->n_values * a->no + 1) * sizeof(float));
 		if (!tr->nodes || !tr->values)
 			return fl_err_set(err, FL_ENOMEM, "out of memory");
 		for (uint32_t i = 0; i < tr->n_nodes; i++, o++) {
@@ -334,8 +339,8 @@ static int fill_forest(fl_forest *rf, const rf_arrays *a, fl_err *err)
 				a->feat[o] < 0 ? FL_TREE_LEAF : (uint16_t)a->feat[o],
 				a->bin[o], 0 };
 		}
-		memcpy(tr->values, a->val + ov, tr->n_leaves * a->no * sizeof(float));
-		ov += tr->n_leaves * a->no;
+		memcpy(tr->values, a->val + ov, tr->n_values * a->no * sizeof(float));
+		ov += tr->n_values * a->no;
 		if ((rc = check_tree(tr, rf, err)) < 0)
 			return rc;
 	}

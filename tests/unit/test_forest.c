@@ -275,8 +275,9 @@ static void assert_same_forest(const fl_forest *a, const fl_forest *b)
 		const fl_tree *x = &a->trees[t], *y = &b->trees[t];
 		assert_int_equal(x->n_nodes, y->n_nodes);
 		assert_int_equal(x->n_leaves, y->n_leaves);
+		assert_int_equal(x->n_values, y->n_values);
 		assert_memory_equal(x->nodes, y->nodes, x->n_nodes * sizeof(*x->nodes));
-		assert_memory_equal(x->values, y->values, x->n_leaves * no * sizeof(float));
+		assert_memory_equal(x->values, y->values, x->n_values * no * sizeof(float));
 	}
 	assert_memory_equal(a->importance, b->importance, a->n_features * sizeof(double));
 	assert_memory_equal(&a->oob_score, &b->oob_score, sizeof(double));
@@ -367,16 +368,21 @@ static void test_depth_and_leaf_size(void **state)
 	p.min_samples_leaf = 7;
 	rf = fit_class(&t, &p);
 	const fl_tree *tr = &rf->trees[0];
-	uint32_t *cnt = calloc(tr->n_leaves, sizeof(*cnt));
+	uint32_t *cnt = calloc(tr->n_nodes, sizeof(*cnt)), leaves = 0;
 	uint8_t *codes = malloc(t.n * t.d);
 	fl_forest_codes(rf, t.X, t.n, codes);
-	for (size_t i = 0; i < t.n; i++) {
-		const float *v = fl_tree_leaf(tr, codes + i * t.d, 10);
-		cnt[(v - tr->values) / 10]++;
-	}
+	for (size_t i = 0; i < t.n; i++)
+		cnt[fl_tree_leaf_node(tr, codes + i * t.d)]++;
 	free(codes);
-	for (uint32_t l = 0; l < tr->n_leaves; l++)
+	for (uint32_t l = 0; l < tr->n_nodes; l++) {
+		if (tr->nodes[l].feature != FL_TREE_LEAF)
+			continue;
+		leaves++;
 		assert_true(cnt[l] >= 7);
+	}
+	assert_int_equal(leaves, tr->n_leaves);
+	/* pure leaves share the one-hot rows: fewer value rows than leaves */
+	assert_true(tr->n_values >= 10 && tr->n_values < tr->n_leaves + 10);
 	free(cnt);
 	fl_forest_free(rf);
 	table_free(&t);
