@@ -2,9 +2,11 @@
  * sample, per-node feature sampling, histogram split search (with
  * histogram subtraction for siblings when all features are tried), stable
  * partitioning, and the compact node array. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "ml/forest_tree.h"
 
 #include <float.h>
+#include <sys/mman.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +43,8 @@ struct fl_tree_scratch {
 	size_t stride;       /* bytes per row record */
 	char *rows;          /* in-bag row records; partitioning moves a */
 	char *tmp;           /* node's rows from one of these to the other */
+	size_t rec_bytes;    /* size of each (mapped: returned to the system
+			      * when the fit ends, not kept by malloc) */
 	double *w;           /* per row: bootstrap count (while drawing) */
 	uint32_t *perm;      /* feature order, drawn per node */
 	double *hist;        /* FL_BINS_MAX x S, kept zeroed */
@@ -78,6 +82,15 @@ static size_t n_outputs(const fl_tree_grow *g)
 	return g->n_classes > 0 ? (size_t)g->n_classes : 1;
 }
 
+/* A private anonymous mapping of `bytes`, or NULL. */
+static char *map_buffer(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
 int fl_tree_scratch_new(fl_tree_scratch **out, const fl_tree_grow *g,
 			fl_err *err)
 {
@@ -92,8 +105,9 @@ int fl_tree_scratch_new(fl_tree_scratch **out, const fl_tree_grow *g,
 	s->S = g->n_classes > 0 ? (size_t)g->n_classes + 1 : 4;
 	s->full_mode = 2 * g->mtry >= F && F > 1;
 	s->stride = (sizeof(rowinfo) + F + 7) / 8 * 8;
-	s->rows = malloc((n + 1) * s->stride);
-	s->tmp = malloc((n + 1) * s->stride);
+	s->rec_bytes = (n + 1) * s->stride;
+	s->rows = map_buffer(s->rec_bytes);
+	s->tmp = map_buffer(s->rec_bytes);
 	s->w = calloc(n + 1, sizeof(*s->w));
 	s->perm = malloc((F + 1) * sizeof(*s->perm));
 	s->hist = calloc(FL_BINS_MAX * s->S, sizeof(double));
@@ -116,8 +130,10 @@ void fl_tree_scratch_free(fl_tree_scratch *s)
 {
 	if (!s)
 		return;
-	free(s->rows);
-	free(s->tmp);
+	if (s->rows)
+		munmap(s->rows, s->rec_bytes);
+	if (s->tmp)
+		munmap(s->tmp, s->rec_bytes);
 	free(s->w);
 	free(s->perm);
 	free(s->hist);

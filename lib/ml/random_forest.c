@@ -164,9 +164,7 @@ static int rf_save(const void *state, fl_modelfile *mf, fl_err *err)
 	int64_t meta[4] = { rf->n_classes, (int64_t)rf->n_features, (int64_t)T,
 			    (int64_t)rf->mtry };
 	uint32_t *shape = malloc(T * 4 * sizeof(*shape)), *nb = NULL;
-	uint8_t *bin = NULL;
-	int32_t *feat = NULL;
-	uint32_t *left = NULL;
+	uint32_t *node = NULL;
 	float *val = NULL;
 	int rc = FL_ENOMEM;
 
@@ -174,10 +172,8 @@ static int rf_save(const void *state, fl_modelfile *mf, fl_err *err)
 	nl = 0; /* value rows, not leaves */
 	for (size_t t = 0; t < T; t++)
 		nl += rf->trees[t].n_values;
-	if (!shape || !(bin = malloc(nn + 1)) ||
-	    !(nb = malloc((rf->n_features + 1) * sizeof(*nb))) ||
-	    !(feat = malloc((nn + 1) * sizeof(*feat))) ||
-	    !(left = malloc((nn + 1) * sizeof(*left))) ||
+	if (!shape || !(nb = malloc((rf->n_features + 1) * sizeof(*nb))) ||
+	    !(node = malloc((nn + 1) * 2 * sizeof(*node))) ||
 	    !(val = malloc((nl * no + 1) * sizeof(*val)))) {
 		rc = fl_err_set(err, FL_ENOMEM, "out of memory");
 		goto cleanup;
@@ -190,9 +186,8 @@ static int rf_save(const void *state, fl_modelfile *mf, fl_err *err)
 		shape[4 * t + 3] = tr->depth;
 		for (uint32_t i = 0; i < tr->n_nodes; i++, o++) {
 			const fl_tree_node *nd = &tr->nodes[i];
-			bin[o] = nd->bin;
-			feat[o] = nd->feature == FL_TREE_LEAF ? -1 : nd->feature;
-			left[o] = tr->nodes[i].left;
+			node[2 * o] = nd->left;
+			node[2 * o + 1] = nd->feature | (uint32_t)nd->bin << 16;
 		}
 		memcpy(val + ov, tr->values, (size_t)tr->n_values * no * sizeof(*val));
 		ov += (size_t)tr->n_values * no;
@@ -203,10 +198,11 @@ static int rf_save(const void *state, fl_modelfile *mf, fl_err *err)
 	d2[0] = T, d2[1] = 4;
 	if ((rc = fl_modelfile_add_array(mf, "tree_shape", FL_DTYPE_U32, 2, d2, shape, err)) < 0)
 		goto cleanup;
-	d1[0] = nn;
-	if ((rc = fl_modelfile_add_array(mf, "node_bin", FL_DTYPE_U8, 1, d1, bin, err)) < 0 ||
-	    (rc = fl_modelfile_add_array(mf, "node_feature", FL_DTYPE_I32, 1, d1, feat, err)) < 0 ||
-	    (rc = fl_modelfile_add_array(mf, "node_left", FL_DTYPE_U32, 1, d1, left, err)) < 0)
+	d2[0] = nn, d2[1] = 2;
+	rc = fl_modelfile_add_array(mf, "nodes", FL_DTYPE_U32, 2, d2, node, err);
+	free(node);
+	node = NULL;
+	if (rc < 0)
 		goto cleanup;
 	d2[0] = nl, d2[1] = no;
 	if ((rc = fl_modelfile_add_array(mf, "leaf_value", FL_DTYPE_F32, 2, d2, val, err)) < 0)
@@ -222,10 +218,8 @@ static int rf_save(const void *state, fl_modelfile *mf, fl_err *err)
 	rc = fl_modelfile_add_array(mf, "bin_edges", FL_DTYPE_F64, 2, d2, rf->edges, err);
 cleanup:
 	free(shape);
-	free(bin);
+	free(node);
 	free(nb);
-	free(feat);
-	free(left);
 	free(val);
 	return rc;
 }
@@ -259,10 +253,8 @@ static int check_tree(const fl_tree *t, const fl_forest *rf, fl_err *err)
 
 typedef struct rf_arrays {
 	const int64_t *meta;
-	const uint32_t *shape, *left, *nb;
-	const uint8_t *bin;
+	const uint32_t *shape, *node, *nb;
 	const double *edges, *imp;
-	const int32_t *feat;
 	const float *val;
 	uint64_t nn, nl, no, T;
 } rf_arrays;
@@ -289,12 +281,8 @@ static int get_arrays(const fl_modelfile *mf, rf_arrays *a, fl_err *err)
 		a->nn += a->shape[4 * t];
 		a->nl += a->shape[4 * t + 2]; /* value rows */
 	}
-	if ((rc = fl_modelfile_get(mf, "node_bin", FL_DTYPE_U8, 1, d, (const void **)&a->bin, err)) < 0 ||
-	    d[0] != a->nn ||
-	    (rc = fl_modelfile_get(mf, "node_feature", FL_DTYPE_I32, 1, d, (const void **)&a->feat, err)) < 0 ||
-	    d[0] != a->nn ||
-	    (rc = fl_modelfile_get(mf, "node_left", FL_DTYPE_U32, 1, d, (const void **)&a->left, err)) < 0 ||
-	    d[0] != a->nn ||
+	if ((rc = fl_modelfile_get(mf, "nodes", FL_DTYPE_U32, 2, d, (const void **)&a->node, err)) < 0 ||
+	    d[0] != a->nn || d[1] != 2 ||
 	    (rc = fl_modelfile_get(mf, "leaf_value", FL_DTYPE_F32, 2, d, (const void **)&a->val, err)) < 0 ||
 	    d[0] != a->nl || d[1] != a->no ||
 	    (rc = fl_modelfile_get(mf, "feature_importance", FL_DTYPE_F64, 1, d, (const void **)&a->imp, err)) < 0 ||
@@ -333,11 +321,11 @@ static int fill_forest(fl_forest *rf, const rf_arrays *a, fl_err *err)
 		if (!tr->nodes || !tr->values)
 			return fl_err_set(err, FL_ENOMEM, "out of memory");
 		for (uint32_t i = 0; i < tr->n_nodes; i++, o++) {
-			if (a->feat[o] >= (int64_t)rf->n_features)
-				return damaged(err, "has an invalid split feature");
-			tr->nodes[i] = (fl_tree_node){ a->left[o],
-				a->feat[o] < 0 ? FL_TREE_LEAF : (uint16_t)a->feat[o],
-				a->bin[o], 0 };
+			uint32_t w = a->node[2 * o + 1];
+			if (w >> 24)
+				return damaged(err, "has an invalid node");
+			tr->nodes[i] = (fl_tree_node){ a->node[2 * o],
+				(uint16_t)(w & 0xffff), (uint8_t)(w >> 16), 0 };
 		}
 		memcpy(tr->values, a->val + ov, tr->n_values * a->no * sizeof(float));
 		ov += tr->n_values * a->no;
