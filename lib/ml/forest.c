@@ -11,7 +11,7 @@
 
 /* Rows per prediction work item: the trees are walked for a block of rows
  * at a time so that each tree stays in cache while it is used. */
-#define PREDICT_BLOCK 2048
+#define PREDICT_BLOCK 16384
 
 /* ---- parameters ---- */
 
@@ -308,12 +308,13 @@ static void walk_group(const fl_tree *tr, const uint8_t *codes, size_t F,
 	while (active) {
 		active = 0;
 		for (size_t g = 0; g < m; g++) {
+			/* no data-dependent branch: a leaf's feature 0 is a valid
+			 * index, and a mask keeps rows that reached a leaf */
 			fl_tree_node nd = nodes[id[g]];
-			int inner = nd.feature != FL_TREE_LEAF;
-			size_t f = inner ? nd.feature : 0;
-			uint32_t next = nd.left + (codes[g * F + f] > nd.bin);
-			id[g] = inner ? next : id[g];
-			active |= inner;
+			uint32_t next = nd.left + (codes[g * F + nd.feature] > nd.bin);
+			uint32_t keep = 0u - (uint32_t)nd.leaf;
+			id[g] = (id[g] & keep) | (next & ~keep);
+			active |= !nd.leaf;
 		}
 	}
 }

@@ -501,7 +501,7 @@ static int make_leaf(const fl_tree_grow *g, build *b, uint32_t id,
 			for (size_t k = 0; k < no; k++)
 				v[k] = (float)(w > 0 ? t[k] / w : 0);
 	}
-	b->nodes[id] = (fl_tree_node){ row, FL_TREE_LEAF, 0, 0 };
+	b->nodes[id] = (fl_tree_node){ row, 0, 0, 1 };
 	b->n_leaves++;
 	if (depth > b->depth)
 		b->depth = depth;

@@ -5,7 +5,8 @@
  * sends a row left when code[feature] <= bin (that is, when
  * x[feature] <= the bin's upper edge), to node `left`, else to node
  * `left + 1` (the two children are always adjacent, after their parent).
- * A leaf has feature == FL_TREE_LEAF and `left` indexes its value row:
+ * A leaf has leaf == 1, feature 0 and bin 0, and `left` indexes its value
+ * row:
  * n_outputs floats (class probabilities for a classifier, the mean target
  * for a regressor); pure leaves of a classifier share one-hot rows. */
 #ifndef FL_ML_FOREST_TREE_H
@@ -18,15 +19,14 @@
 #include "core/rng.h"
 #include "ml/forest_bin.h"
 
-#define FL_TREE_LEAF 0xffffu
 /* Most features a forest takes (feature indices are 16-bit). */
-#define FL_TREE_MAX_FEATURES 0xfffeu
+#define FL_TREE_MAX_FEATURES 0xffffu
 
 typedef struct fl_tree_node {
 	uint32_t left;    /* left child (right = left + 1), or leaf value row */
-	uint16_t feature; /* split feature, or FL_TREE_LEAF */
+	uint16_t feature; /* split feature (0 in a leaf: always a valid index) */
 	uint8_t bin;      /* go left when code <= bin */
-	uint8_t pad;      /* 0 */
+	uint8_t leaf;     /* 1: a leaf */
 } fl_tree_node;
 
 typedef struct fl_tree {
@@ -77,7 +77,7 @@ static inline uint32_t fl_tree_leaf_node(const fl_tree *t, const uint8_t *codes)
 	const fl_tree_node *n = t->nodes;
 	uint32_t i = 0;
 
-	while (n[i].feature != FL_TREE_LEAF)
+	while (!n[i].leaf)
 		i = n[i].left + (codes[n[i].feature] > n[i].bin);
 	return i;
 }

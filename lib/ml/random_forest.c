@@ -187,7 +187,8 @@ static int rf_save(const void *state, fl_modelfile *mf, fl_err *err)
 		for (uint32_t i = 0; i < tr->n_nodes; i++, o++) {
 			const fl_tree_node *nd = &tr->nodes[i];
 			node[2 * o] = nd->left;
-			node[2 * o + 1] = nd->feature | (uint32_t)nd->bin << 16;
+			node[2 * o + 1] = nd->feature | (uint32_t)nd->bin << 16 |
+					  (uint32_t)nd->leaf << 24;
 		}
 		memcpy(val + ov, tr->values, (size_t)tr->n_values * no * sizeof(*val));
 		ov += (size_t)tr->n_values * no;
@@ -239,8 +240,8 @@ static int check_tree(const fl_tree *t, const fl_forest *rf, fl_err *err)
 		return damaged(err, "has an empty tree");
 	for (uint32_t i = 0; i < t->n_nodes; i++) {
 		const fl_tree_node *nd = &t->nodes[i];
-		if (nd->feature == FL_TREE_LEAF) {
-			if (nd->left >= t->n_values)
+		if (nd->leaf) {
+			if (nd->left >= t->n_values || nd->feature || nd->bin)
 				return damaged(err, "has an invalid leaf");
 		} else if (nd->feature >= rf->n_features ||
 			   nd->bin + 1u >= rf->n_bins[nd->feature] ||
@@ -322,10 +323,11 @@ static int fill_forest(fl_forest *rf, const rf_arrays *a, fl_err *err)
 			return fl_err_set(err, FL_ENOMEM, "out of memory");
 		for (uint32_t i = 0; i < tr->n_nodes; i++, o++) {
 			uint32_t w = a->node[2 * o + 1];
-			if (w >> 24)
+			if (w >> 25)
 				return damaged(err, "has an invalid node");
 			tr->nodes[i] = (fl_tree_node){ a->node[2 * o],
-				(uint16_t)(w & 0xffff), (uint8_t)(w >> 16), 0 };
+				(uint16_t)(w & 0xffff), (uint8_t)(w >> 16),
+				(uint8_t)(w >> 24) };
 		}
 		memcpy(tr->values, a->val + ov, tr->n_values * a->no * sizeof(float));
 		ov += tr->n_values * a->no;

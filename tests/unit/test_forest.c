@@ -375,7 +375,7 @@ static void test_depth_and_leaf_size(void **state)
 		cnt[fl_tree_leaf_node(tr, codes + i * t.d)]++;
 	free(codes);
 	for (uint32_t l = 0; l < tr->n_nodes; l++) {
-		if (tr->nodes[l].feature != FL_TREE_LEAF)
+		if (!tr->nodes[l].leaf)
 			continue;
 		leaves++;
 		assert_true(cnt[l] >= 7);
