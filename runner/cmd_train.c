@@ -109,7 +109,7 @@ static void print_json(const train_args *a, const fl_model *m, const fl_dataset 
 static int train(const train_args *a, fl_err *err)
 {
 	const fl_model_kind *kind;
-	fl_dataset *all = NULL, *tr = NULL, *te = NULL;
+	fl_dataset *tr = NULL, *te = NULL;
 	fl_model *m = NULL;
 	json_t *params = NULL, *test = NULL;
 	fl_fit_opts fo = FL_FIT_OPTS_INIT;
@@ -120,10 +120,10 @@ static int train(const train_args *a, fl_err *err)
 	    (rc = fl_params_from_args(kind->params, a->params, a->n_params, &params, err)) < 0)
 		return rc;
 	t0 = mlcli_now();
-	rc = fl_mldata_load_train(&all, a->data, a->label, kind, a->threads, err);
+	rc = fl_mldata_load_train(&tr, a->data, a->label, kind, a->threads, err);
 	load_s = mlcli_now() - t0;
-	if (rc == 0)
-		rc = fl_dataset_split(all, a->test_size, a->seed, &tr, &te, err);
+	if (rc == 0) /* tr becomes the training part */
+		rc = fl_dataset_split_inplace(tr, a->test_size, a->seed, &te, err);
 	fo.seed = a->seed;
 	fo.n_threads = a->threads;
 	fo.progress = cli_progress(a->json);
@@ -141,7 +141,6 @@ static int train(const train_args *a, fl_err *err)
 		(a->json ? print_json : print_text)(a, m, tr, te, load_s, fit_s);
 	json_decref(params);
 	fl_model_free(m);
-	fl_dataset_free(all);
 	fl_dataset_free(tr);
 	fl_dataset_free(te);
 	return rc;

@@ -116,16 +116,17 @@ static int fill_chunk(fl_csv_reader *r, chunk *c, fl_err *err)
 
 	if ((rc = ensure_cap(&c->buf, &c->cap, want + len + 2, err)) < 0)
 		return rc;
-	memcpy(c->buf, r->carry, len);
+	if (len)
+		memcpy(c->buf, r->carry, len);
 	for (;;) {
-		if ((n = read_some(r, c->buf + len, c->cap - len - 2, err)) < 0)
+		if ((n = read_some(r, c->buf + len, want, err)) < 0)
 			return FL_EIO;
 		len += (size_t)n;
 		cut = r->eof ? len : last_boundary(c->buf, len);
 		if (cut > 0 || r->eof)
 			break;
-		/* A record longer than the buffer: grow and read on. */
-		if ((rc = ensure_cap(&c->buf, &c->cap, c->cap * 2, err)) < 0)
+		/* A record longer than the chunk: read on. */
+		if ((rc = ensure_cap(&c->buf, &c->cap, len + want + 2, err)) < 0)
 			return rc;
 	}
 	r->carry_len = len - cut;

@@ -134,7 +134,7 @@ static int lex_word(lexer *lx, char *buf, size_t cap, int *quoted)
 		lx->p = end + 1;
 		*quoted = 1;
 	} else {
-		while (isalnum((unsigned char)lx->p[n]) || strchr("_.+-", lx->p[n]))
+		while (isalnum((unsigned char)lx->p[n]) || (lx->p[n] && strchr("_.+-", lx->p[n])))
 			n++;
 		if (!n || n >= cap)
 			return lex_fail(lx, "expected a column name or a value");

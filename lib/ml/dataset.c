@@ -162,40 +162,119 @@ int fl_dataset_subset(fl_dataset **out, const fl_dataset *ds,
 	return 0;
 }
 
+/* The split's permutation: *idx (n entries, caller frees); the last
+ * *n_test entries are the test rows. */
+static int split_perm(size_t n, double test_frac, uint64_t seed, size_t **idx,
+		      size_t *n_test, fl_err *err)
+{
+	fl_rng r;
+
+	*idx = NULL;
+	if (!(test_frac >= 0 && test_frac < 1))
+		return fl_err_set(err, FL_EINVAL, "test size must be in [0, 1), not %g",
+				  test_frac);
+	*n_test = (size_t)llround((double)n * test_frac);
+	if (*n_test >= n)
+		return fl_err_set(err, FL_EINVAL,
+				  "a test size of %g leaves no training rows (%zu rows)",
+				  test_frac, n);
+	if (!(*idx = malloc((n ? n : 1) * sizeof(size_t))))
+		return fl_err_set(err, FL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		(*idx)[i] = i;
+	/* Fisher-Yates on size_t indices, stream 0 of the seed. */
+	fl_rng_seed(&r, seed, 0);
+	for (size_t i = n; i > 1; i--) {
+		size_t j = (size_t)fl_rng_below(&r, i);
+		size_t t = (*idx)[i - 1];
+		(*idx)[i - 1] = (*idx)[j];
+		(*idx)[j] = t;
+	}
+	return 0;
+}
+
 int fl_dataset_split(const fl_dataset *ds, double test_frac, uint64_t seed,
 		     fl_dataset **train, fl_dataset **test, fl_err *err)
 {
 	size_t *idx = NULL, n_test;
-	fl_rng r;
 	int rc;
 
 	*train = *test = NULL;
-	if (!(test_frac >= 0 && test_frac < 1))
-		return fl_err_set(err, FL_EINVAL, "test size must be in [0, 1), not %g",
-				  test_frac);
-	n_test = (size_t)llround((double)ds->n * test_frac);
-	if (n_test >= ds->n)
-		return fl_err_set(err, FL_EINVAL,
-				  "a test size of %g leaves no training rows (%zu rows)",
-				  test_frac, ds->n);
-	if (!(idx = malloc((ds->n ? ds->n : 1) * sizeof(size_t))))
-		return fl_err_set(err, FL_ENOMEM, "out of memory");
-	for (size_t i = 0; i < ds->n; i++)
-		idx[i] = i;
-	/* Fisher-Yates on size_t indices, stream 0 of the seed. */
-	fl_rng_seed(&r, seed, 0);
-	for (size_t i = ds->n; i > 1; i--) {
-		size_t j = (size_t)fl_rng_below(&r, i);
-		size_t t = idx[i - 1];
-		idx[i - 1] = idx[j];
-		idx[j] = t;
-	}
+	if ((rc = split_perm(ds->n, test_frac, seed, &idx, &n_test, err)) < 0)
+		return rc;
 	rc = fl_dataset_subset(train, ds, idx, ds->n - n_test, err);
 	if (rc == 0)
 		rc = fl_dataset_subset(test, ds, idx + (ds->n - n_test), n_test, err);
 	if (rc < 0) {
 		fl_dataset_free(*train);
 		*train = NULL;
+	}
+	free(idx);
+	return rc;
+}
+
+/* Row i of the result is row idx[i] of the input, for X and the target,
+ * following the permutation's cycles with one spare row. */
+static int gather_rows(fl_dataset *ds, const size_t *idx, fl_err *err)
+{
+	size_t d = ds->d, w = d * sizeof(double);
+	uint8_t *done = calloc(ds->n ? ds->n : 1, 1);
+	double *row = malloc(w + sizeof(double)), yr = 0;
+	int32_t yc = 0;
+
+	if (!done || !row) {
+		free(done);
+		free(row);
+		return fl_err_set(err, FL_ENOMEM, "out of memory");
+	}
+	for (size_t s = 0; s < ds->n; s++) {
+		if (done[s])
+			continue;
+		memcpy(row, ds->X + s * d, w);
+		if (ds->y_class)
+			yc = ds->y_class[s];
+		if (ds->y_real)
+			yr = ds->y_real[s];
+		size_t j = s;
+		for (size_t k = idx[j]; k != s; j = k, k = idx[j]) {
+			memcpy(ds->X + j * d, ds->X + k * d, w);
+			if (ds->y_class)
+				ds->y_class[j] = ds->y_class[k];
+			if (ds->y_real)
+				ds->y_real[j] = ds->y_real[k];
+			done[j] = 1;
+		}
+		memcpy(ds->X + j * d, row, w);
+		if (ds->y_class)
+			ds->y_class[j] = yc;
+		if (ds->y_real)
+			ds->y_real[j] = yr;
+		done[j] = 1;
+	}
+	free(done);
+	free(row);
+	return 0;
+}
+
+int fl_dataset_split_inplace(fl_dataset *ds, double test_frac, uint64_t seed,
+			     fl_dataset **test, fl_err *err)
+{
+	size_t *idx = NULL, n_test, n_train;
+	int rc;
+
+	*test = NULL;
+	if ((rc = split_perm(ds->n, test_frac, seed, &idx, &n_test, err)) < 0)
+		return rc;
+	n_train = ds->n - n_test;
+	if ((rc = fl_dataset_subset(test, ds, idx + n_train, n_test, err)) == 0 &&
+	    (rc = gather_rows(ds, idx, err)) == 0) {
+		double *X = realloc(ds->X, (n_train * ds->d + 1) * sizeof(double));
+		ds->X = X ? X : ds->X; /* shrinking; keep the block if it fails */
+		ds->n = n_train;
+	}
+	if (rc < 0) {
+		fl_dataset_free(*test);
+		*test = NULL;
 	}
 	free(idx);
 	return rc;

@@ -80,6 +80,13 @@ int fl_dataset_subset(fl_dataset **out, const fl_dataset *ds,
 int fl_dataset_split(const fl_dataset *ds, double test_frac, uint64_t seed,
 		     fl_dataset **train, fl_dataset **test, fl_err *err);
 
+/* The same split as fl_dataset_split (the same rows in the same order)
+ * without copying the training rows: the rows of `ds` are permuted in
+ * place and `ds` is cut to the training part; *test (owned by the caller)
+ * gets the held-out rows. Peak memory: the data plus the test part. */
+int fl_dataset_split_inplace(fl_dataset *ds, double test_frac, uint64_t seed,
+			     fl_dataset **test, fl_err *err);
+
 /* FL_EINVAL naming the first row and feature (1-based row, feature name)
  * that holds NaN or an infinity, in X or in y_real. */
 int fl_dataset_check_finite(const fl_dataset *ds, fl_err *err);

@@ -15,6 +15,15 @@
 #include "ml/linalg.h"
 #include "ml/model.h"
 
+#define KM_SUB 256 /* rows per GEMM, small enough to stay in cache */
+
+/* What a BLAS assignment pass records per row (km_pass.mode). */
+enum {
+	KM_APPROX = 0, /* squared distance from the GEMM: enough to pick centres */
+	KM_EXACT = 1,  /* squared distance computed directly (final inertia) */
+	KM_BOUNDS = 2, /* also initialise the Hamerly bounds */
+};
+
 typedef struct kmeans {
 	size_t k, d;       /* clusters, features */
 	double *centers;   /* k x d */
@@ -31,8 +40,16 @@ typedef struct km_pass {
 	int32_t *labels;       /* n labels (output) */
 	double *mind;          /* n squared distances to the nearest centre */
 	double *part;          /* nb slots of k*d sums + k counts + 1 inertia */
-	double *gbuf;          /* per worker FL_LINALG_BLOCK x k */
-	int changed;           /* unused by workers; set by the reducer */
+	double *gbuf;          /* per worker KM_SUB x k */
+	int mode;              /* KM_APPROX, KM_EXACT or KM_BOUNDS (below) */
+	double *up, *lo;       /* Hamerly bounds per row: upper bound on the
+				* distance to its centre, lower bound on the
+				* distance to any other centre */
+	const double *half;    /* k: half the distance to the nearest other centre */
+	const double *move;    /* k: how far each centre moved last update */
+	double move1, move2;   /* largest and second largest move */
+	double cmax;           /* largest centre norm (bounds margin) */
+	size_t move_arg;       /* centre with the largest move */
 } km_pass;
 
 static void kmeans_free(void *state)
@@ -45,40 +62,91 @@ static void kmeans_free(void *state)
 	}
 }
 
+static void add_row(double *restrict s, const double *restrict x, size_t d)
+{
+	for (size_t j = 0; j < d; j++)
+		s[j] += x[j];
+}
+
+/* Squared distance, summed in four interleaved partial sums (a fixed
+ * order, so the same bits every time; four chains run in parallel). */
+static double exact_dist2(const double *x, const double *c, size_t d)
+{
+	double e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+	size_t j = 0;
+
+	for (; j + 4 <= d; j += 4) {
+		double t0 = x[j] - c[j], t1 = x[j + 1] - c[j + 1];
+		double t2 = x[j + 2] - c[j + 2], t3 = x[j + 3] - c[j + 3];
+		e0 += t0 * t0;
+		e1 += t1 * t1;
+		e2 += t2 * t2;
+		e3 += t3 * t3;
+	}
+	for (; j < d; j++)
+		e0 += (x[j] - c[j]) * (x[j] - c[j]);
+	return (e0 + e1) + (e2 + e3);
+}
+
+/* Hamerly bounds from a BLAS pass: the upper bound is the exact distance;
+ * the lower bound comes from the GEMM's second smallest squared distance,
+ * less a margin covering its rounding (about eps (|x|^2 + |c|^2), which
+ * matters for sqrt near 0). */
+static void init_bounds(km_pass *p, size_t i, double exact2, double second2)
+{
+	double margin = 1e-7 * (sqrt(p->xx[i]) + p->cmax);
+
+	p->up[i] = sqrt(exact2);
+	p->lo[i] = isfinite(second2) ? fmax(sqrt(fmax(second2, 0)) - margin, 0) : INFINITY;
+}
+
+/* Rows [r0, r0 + m) of a block: nearest centre from one small GEMM, then
+ * the sums, while the rows are still in cache. */
+static void km_rows(km_pass *p, size_t r0, size_t m, double *G, double *sum)
+{
+	size_t k = p->k, d = p->d;
+	double *cnt = sum + k * d;
+
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)k, (int)d, 1.0,
+		    p->X + r0 * d, (int)d, p->C, (int)d, 0.0, G, (int)k);
+	for (size_t i = 0; i < m; i++) {
+		size_t best = 0;
+		double bd = INFINITY, second = INFINITY;
+		for (size_t c = 0; c < k; c++) {
+			double v = p->cc[c] - 2 * G[i * k + c];
+			if (v < bd) {
+				second = bd;
+				bd = v;
+				best = c;
+			} else if (v < second) {
+				second = v;
+			}
+		}
+		const double *x = p->X + (r0 + i) * d;
+		double e = p->mode != KM_APPROX ? exact_dist2(x, p->C + best * d, d)
+						: fmax(p->xx[r0 + i] + bd, 0);
+		if (p->mode == KM_BOUNDS)
+			init_bounds(p, r0 + i, e, p->xx[r0 + i] + second);
+		add_row(sum + best * d, x, d);
+		p->labels[r0 + i] = (int32_t)best;
+		p->mind[r0 + i] = e;
+		cnt[best] += 1;
+		sum[k * d + k] += e;
+	}
+}
+
 static int km_block(void *ud, size_t blk, int worker, fl_err *err)
 {
 	km_pass *p = ud;
 	size_t i0 = blk * FL_LINALG_BLOCK, k = p->k, d = p->d;
 	size_t m = p->n - i0 < FL_LINALG_BLOCK ? p->n - i0 : FL_LINALG_BLOCK;
-	double *G = p->gbuf + (size_t)worker * FL_LINALG_BLOCK * k;
-	double *sum = p->part + blk * (k * d + k + 1), *cnt = sum + k * d;
+	double *G = p->gbuf + (size_t)worker * KM_SUB * k;
+	double *sum = p->part + blk * (k * d + k + 1);
 
 	(void)err;
-	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)k, (int)d, 1.0,
-		    p->X + i0 * d, (int)d, p->C, (int)d, 0.0, G, (int)k);
 	memset(sum, 0, (k * d + k + 1) * sizeof(double));
-	for (size_t i = 0; i < m; i++) {
-		size_t best = 0;
-		double bd = INFINITY;
-		for (size_t c = 0; c < k; c++) {
-			double v = p->cc[c] - 2 * G[i * k + c];
-			if (v < bd) {
-				bd = v;
-				best = c;
-			}
-		}
-		const double *x = p->X + (i0 + i) * d;
-		double *s = sum + best * d, e = 0;
-		for (size_t j = 0; j < d; j++) {
-			double t = x[j] - p->C[best * d + j];
-			e += t * t;
-			s[j] += x[j];
-		}
-		p->labels[i0 + i] = (int32_t)best;
-		p->mind[i0 + i] = e;
-		cnt[best] += 1;
-		sum[k * d + k] += e;
-	}
+	for (size_t s0 = 0; s0 < m; s0 += KM_SUB)
+		km_rows(p, i0 + s0, m - s0 < KM_SUB ? m - s0 : KM_SUB, G, sum);
 	return 0;
 }
 
@@ -89,14 +157,114 @@ static int km_assign(km_pass *p, int n_threads, fl_err *err)
 	size_t stride = p->k * p->d + p->k + 1;
 	int rc;
 
-	for (size_t c = 0; c < p->k; c++)
+	p->cmax = 0;
+	for (size_t c = 0; c < p->k; c++) {
 		((double *)p->cc)[c] = cblas_ddot((int)p->d, p->C + c * p->d, 1, p->C + c * p->d, 1);
+		p->cmax = fmax(p->cmax, sqrt(p->cc[c]));
+	}
 	if ((rc = fl_parallel_for(p->nb, n_threads, km_block, p, err)) < 0)
 		return rc;
 	for (size_t b = 1; b < p->nb; b++)
 		for (size_t t = 0; t < stride; t++)
 			p->part[t] += p->part[b * stride + t];
 	return 0;
+}
+
+/* Row i failed its bounds: exact distances to every centre (direct: on
+ * this data most such rows are far from settled, and a gathered GEMM was
+ * slower), new centre and both bounds. */
+static void hm_recompute(km_pass *p, size_t i)
+{
+	const double *x = p->X + i * p->d;
+	double best = INFINITY, second = INFINITY;
+	size_t arg = 0;
+
+	for (size_t c = 0; c < p->k; c++) {
+		double e = exact_dist2(x, p->C + c * p->d, p->d);
+		if (e < best) {
+			second = best;
+			best = e;
+			arg = c;
+		} else if (e < second) {
+			second = e;
+		}
+	}
+	p->labels[i] = (int32_t)arg;
+	p->up[i] = sqrt(best);
+	p->lo[i] = sqrt(second);
+}
+
+/* One Hamerly step for rows [r0, r0 + m): move the bounds by how far the
+ * centres moved; recompute only rows whose bounds no longer prove their
+ * centre is the nearest (so the assignments are those of a plain Lloyd
+ * step); add every row to its centre's sum. */
+static void hm_rows(km_pass *p, size_t r0, size_t m, double *sum)
+{
+	size_t k = p->k, d = p->d;
+	double *cnt = sum + k * d;
+
+	for (size_t i = r0; i < r0 + m; i++) {
+		size_t a = (size_t)p->labels[i];
+		p->up[i] += p->move[a];
+		p->lo[i] -= a == p->move_arg ? p->move2 : p->move1;
+		double bound = fmax(p->half[a], p->lo[i]);
+		if (p->up[i] > bound) {
+			p->up[i] = sqrt(exact_dist2(p->X + i * d, p->C + a * d, d));
+			if (p->up[i] > bound) {
+				hm_recompute(p, i);
+				a = (size_t)p->labels[i];
+			}
+		}
+		p->mind[i] = p->up[i] * p->up[i];
+		add_row(sum + a * d, p->X + i * d, d);
+		cnt[a] += 1;
+	}
+}
+
+static int hm_block(void *ud, size_t blk, int worker, fl_err *err)
+{
+	km_pass *p = ud;
+	size_t i0 = blk * FL_LINALG_BLOCK, k = p->k, d = p->d;
+	size_t m = p->n - i0 < FL_LINALG_BLOCK ? p->n - i0 : FL_LINALG_BLOCK;
+	double *sum = p->part + blk * (k * d + k + 1);
+
+	(void)worker;
+	(void)err;
+	memset(sum, 0, (k * d + k + 1) * sizeof(double));
+	hm_rows(p, i0, m, sum);
+	return 0;
+}
+
+/* After the centres moved from old to new: per-centre moves, the two
+ * largest, and half the distance from each centre to its nearest other. */
+static void hm_update(km_pass *p, const double *old, double *move, double *half)
+{
+	size_t k = p->k, d = p->d;
+
+	p->move1 = p->move2 = 0;
+	p->move_arg = 0;
+	for (size_t c = 0; c < k; c++) {
+		move[c] = sqrt(exact_dist2(old + c * d, p->C + c * d, d));
+		if (move[c] > p->move1) {
+			p->move2 = p->move1;
+			p->move1 = move[c];
+			p->move_arg = c;
+		} else if (move[c] > p->move2) {
+			p->move2 = move[c];
+		}
+	}
+	p->cmax = 0;
+	for (size_t c = 0; c < k; c++) { /* norms for the GEMM distances */
+		((double *)p->cc)[c] = cblas_ddot((int)d, p->C + c * d, 1, p->C + c * d, 1);
+		p->cmax = fmax(p->cmax, sqrt(p->cc[c]));
+	}
+	for (size_t c = 0; c < k; c++) {
+		half[c] = INFINITY;
+		for (size_t o = 0; o < k; o++)
+			if (o != c)
+				half[c] = fmin(half[c], 0.5 * sqrt(exact_dist2(p->C + c * d,
+									       p->C + o * d, d)));
+	}
 }
 
 /* Squared distances of every row to `t` candidate rows cand[] (n x t into
@@ -184,15 +352,30 @@ static void relocate_empty(km_pass *p, double *newC, const double *cnt)
 	}
 }
 
-/* Lloyd iterations from the centres in p->C (updated in place). */
-static int lloyd(km_pass *p, double *newC, int max_iter, double tol_abs, int n_threads,
-		 int *n_iter, fl_err *err)
+/* Lloyd iterations from the centres in p->C (updated in place): the
+ * first assignment by BLAS (which also sets Hamerly's bounds), the next
+ * ones by hm_block, which skips rows whose centre provably stays the same.
+ * `scratch` holds 2k + k*d doubles. */
+static int lloyd(km_pass *p, double *newC, double *scratch, int max_iter, double tol_abs,
+		 int n_threads, int *n_iter, fl_err *err)
 {
-	size_t k = p->k, d = p->d;
+	size_t k = p->k, d = p->d, stride = k * d + k + 1;
+	double *move = scratch, *half = move + k, *old = half + k;
 	int rc;
 
+	p->move = move;
+	p->half = half;
 	for (*n_iter = 1; *n_iter <= max_iter; (*n_iter)++) {
-		if ((rc = km_assign(p, n_threads, err)) < 0)
+		if (*n_iter == 1) {
+			p->mode = KM_BOUNDS;
+			rc = km_assign(p, n_threads, err);
+			p->mode = KM_APPROX;
+		} else if ((rc = fl_parallel_for(p->nb, n_threads, hm_block, p, err)) == 0) {
+			for (size_t b = 1; b < p->nb; b++)
+				for (size_t t = 0; t < stride; t++)
+					p->part[t] += p->part[b * stride + t];
+		}
+		if (rc < 0)
 			return rc;
 		const double *cnt = p->part + k * d;
 		double shift = 0;
@@ -202,14 +385,19 @@ static int lloyd(km_pass *p, double *newC, int max_iter, double tol_abs, int n_t
 		relocate_empty(p, newC, cnt);
 		for (size_t t = 0; t < k * d; t++)
 			shift += (newC[t] - p->C[t]) * (newC[t] - p->C[t]);
+		memcpy(old, p->C, k * d * sizeof(double));
 		memcpy((double *)p->C, newC, k * d * sizeof(double));
+		hm_update(p, old, move, half);
 		if (shift <= tol_abs)
 			break;
 	}
 	if (*n_iter > max_iter)
 		*n_iter = max_iter;
-	/* labels and inertia for the final centres */
-	return km_assign(p, n_threads, err);
+	/* labels and exact inertia for the final centres */
+	p->mode = KM_EXACT;
+	rc = km_assign(p, n_threads, err);
+	p->mode = KM_APPROX;
+	return rc;
 }
 
 /* tol scaled as scikit-learn does: tol * mean of the column variances. */
@@ -244,8 +432,8 @@ static int kmeans_fit(void **state, const fl_dataset *ds, const json_t *params,
 		return fl_err_set(err, FL_EINVAL, "kmeans: n_clusters=%zu is more than the %zu rows",
 				  k, n);
 	}
-	size_t total = 3 * k * d + k + 2 * n + n * trials + trials * d + n +
-		       nb * (k * d + k + 1) + (size_t)nt * FL_LINALG_BLOCK * k;
+	size_t total = 3 * k * d + k + 2 * n + n * trials + trials * d + n + 2 * n + 2 * k + k * d +
+		       nb * (k * d + k + 1) + (size_t)nt * KM_SUB * k;
 	if (!m || !(mem = calloc(total, sizeof(double))) ||
 	    !(p.labels = malloc(n * sizeof(int32_t))) ||
 	    !(m->centers = malloc(k * d * sizeof(double)))) {
@@ -255,6 +443,8 @@ static int kmeans_fit(void **state, const fl_dataset *ds, const json_t *params,
 	C = mem, newC = C + k * d, p.cc = newC + k * d + k * d;
 	xx = (double *)p.cc + k, closest = xx + n, D = closest + n, Cbuf = D + n * trials;
 	p.mind = Cbuf + trials * d, p.part = p.mind + n, p.gbuf = p.part + nb * (k * d + k + 1);
+	p.up = p.gbuf + (size_t)nt * KM_SUB * k, p.lo = p.up + n;
+	double *scratch = p.lo + n;
 	p.X = ds->X, p.xx = xx, p.n = n, p.d = d, p.k = k, p.nb = nb, p.C = C;
 	for (size_t i = 0; i < n; i++)
 		xx[i] = cblas_ddot((int)d, ds->X + i * d, 1, ds->X + i * d, 1);
@@ -264,7 +454,7 @@ static int kmeans_fit(void **state, const fl_dataset *ds, const json_t *params,
 		int iters;
 		fl_rng_seed(&r, opts->seed, (uint64_t)s);
 		if ((rc = kmeanspp(ds, xx, k, &r, C, closest, D, Cbuf, err)) < 0 ||
-		    (rc = lloyd(&p, newC, max_iter, tol, nt, &iters, err)) < 0)
+		    (rc = lloyd(&p, newC, scratch, max_iter, tol, nt, &iters, err)) < 0)
 			break;
 		double inertia = p.part[k * d + k];
 		fl_progress_report(opts->progress, "kmeans starts", (uint64_t)s + 1, (uint64_t)n_init);

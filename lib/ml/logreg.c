@@ -19,6 +19,7 @@
 #include "ml/model.h"
 
 #define LBFGS_M 10      /* correction pairs kept */
+#define LR_SUB 256      /* rows per GEMM, small enough to stay in cache */
 #define FTOL 2.2e-9     /* relative objective decrease that ends the search
 			 * (scipy's L-BFGS-B default factr * eps) */
 
@@ -42,7 +43,7 @@ typedef struct lr_problem {
 	const double *mu, *s;  /* standardisation: column means and scales */
 	double *W, *b;         /* current effective coefficients (K x d, K) */
 	double *part;          /* nb slots of K*(d+1)+1: block gradient, loss */
-	double *zbuf;          /* per worker FL_LINALG_BLOCK x K scratch */
+	double *zbuf;          /* per worker LR_SUB x K scratch */
 } lr_problem;
 
 static void logreg_free(void *state)
@@ -97,31 +98,41 @@ static double row_loss(double *z, size_t K, int32_t y)
 	return mx + log(sum) - zy;
 }
 
-static int lr_block(void *ud, size_t blk, int worker, fl_err *err)
+/* Rows [r0, r0 + m): scores, loss, residuals, and the gradient
+ * contributions added to g, while the rows are still in cache. */
+static double lr_rows(const lr_problem *p, size_t r0, size_t m, double *z, double *g)
 {
-	lr_problem *p = ud;
-	size_t i0 = blk * FL_LINALG_BLOCK, n = p->ds->n, K = p->K, d = p->d;
-	size_t m = n - i0 < FL_LINALG_BLOCK ? n - i0 : FL_LINALG_BLOCK;
-	double *z = p->zbuf + (size_t)worker * FL_LINALG_BLOCK * K;
-	double *g = p->part + blk * (K * (d + 1) + 1), loss = 0;
-	const double *X = p->ds->X + i0 * d;
+	size_t K = p->K, d = p->d;
+	const double *X = p->ds->X + r0 * d;
+	double loss = 0;
 
-	(void)err;
 	for (size_t i = 0; i < m; i++)
 		memcpy(z + i * K, p->b, K * sizeof(double));
 	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)K, (int)d, 1.0, X,
 		    (int)d, p->W, (int)d, 1.0, z, (int)K);
 	for (size_t i = 0; i < m; i++)
-		loss += row_loss(z + i * K, K, p->ds->y_class[i0 + i]);
-	/* g[0 .. K*d) = R^T X, g[K*d .. K*d+K) = column sums of R */
+		loss += row_loss(z + i * K, K, p->ds->y_class[r0 + i]);
+	/* g[0 .. K*d) += R^T X, g[K*d .. K*d+K) += column sums of R */
 	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)d, (int)m, 1.0, z,
-		    (int)K, X, (int)d, 0.0, g, (int)d);
-	for (size_t c = 0; c < K; c++) {
-		double s = 0;
-		for (size_t i = 0; i < m; i++)
-			s += z[i * K + c];
-		g[K * d + c] = s;
-	}
+		    (int)K, X, (int)d, 1.0, g, (int)d);
+	for (size_t i = 0; i < m; i++)
+		for (size_t c = 0; c < K; c++)
+			g[K * d + c] += z[i * K + c];
+	return loss;
+}
+
+static int lr_block(void *ud, size_t blk, int worker, fl_err *err)
+{
+	lr_problem *p = ud;
+	size_t i0 = blk * FL_LINALG_BLOCK, n = p->ds->n, K = p->K, d = p->d;
+	size_t m = n - i0 < FL_LINALG_BLOCK ? n - i0 : FL_LINALG_BLOCK;
+	double *z = p->zbuf + (size_t)worker * LR_SUB * K;
+	double *g = p->part + blk * (K * (d + 1) + 1), loss = 0;
+
+	(void)err;
+	memset(g, 0, (K * (d + 1) + 1) * sizeof(double));
+	for (size_t s0 = 0; s0 < m; s0 += LR_SUB)
+		loss += lr_rows(p, i0 + s0, m - s0 < LR_SUB ? m - s0 : LR_SUB, z, g);
 	g[K * (d + 1)] = loss;
 	return 0;
 }
@@ -339,7 +350,7 @@ static int logreg_fit(void **state, const fl_dataset *ds, const json_t *params,
 	nv = K * (d + 1);
 	p = (lr_problem){ ds, K, d, (ds->n + FL_LINALG_BLOCK - 1) / FL_LINALG_BLOCK,
 			  1.0 / fl_param_real(params, "C"), NULL, NULL, m->W, m->b, NULL, NULL };
-	size_t total = 2 * d + p.nb * (nv + 1) + (size_t)nt * FL_LINALG_BLOCK * K +
+	size_t total = 2 * d + p.nb * (nv + 1) + (size_t)nt * LR_SUB * K +
 		       5 * nv + 2 * LBFGS_M * nv;
 	if (!(mem = calloc(total, sizeof(double)))) {
 		logreg_free(m);
@@ -349,7 +360,7 @@ static int logreg_fit(void **state, const fl_dataset *ds, const json_t *params,
 	p.mu = q, q += d;
 	p.s = q, q += d;
 	p.part = q, q += p.nb * (nv + 1);
-	p.zbuf = q, q += (size_t)nt * FL_LINALG_BLOCK * K;
+	p.zbuf = q, q += (size_t)nt * LR_SUB * K;
 	L.n = nv;
 	L.x = q, q += nv;
 	L.g = q, q += nv;

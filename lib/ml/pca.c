@@ -1,7 +1,8 @@
 /* pca.c - principal component analysis: exact through the covariance
  * matrix and LAPACK dsyevd (or the Gram matrix when features outnumber
  * rows), or randomised (Halko et al., as scikit-learn's randomized_svd:
- * Gaussian test matrix, LU-normalised power iterations, QR, small SVD).
+ * Gaussian test matrix, power iterations normalised by Cholesky-QR where
+ * scikit-learn uses LU, a final orthonormal basis, a small eigenproblem).
  * Each component's sign is fixed so its largest-magnitude entry is
  * positive. */
 #include <cblas.h>
@@ -211,88 +212,151 @@ done:
 	return rc;
 }
 
-/* Orthonormal basis of span(Y): Cholesky-QR twice, Householder if needed. */
-static int orthonormalise(double *Y, size_t n, size_t l, fl_err *err)
+/* Orthonormal basis of span(Y): Cholesky-QR (`passes` times: one is
+ * enough to keep power iterations well scaled, two give an orthonormal
+ * basis to working precision), Householder QR if Y is rank-deficient. */
+static int orthonormalise(double *Y, size_t n, size_t l, int passes, fl_err *err)
 {
 	double R[64 * 64], *Rp = l <= 64 ? R : malloc(l * l * sizeof(double));
 	int rc = 0;
 
 	if (!Rp)
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
-	if (chol_qr(Y, n, l, Rp) || chol_qr(Y, n, l, Rp))
-		rc = householder_qr(Y, n, l, err);
+	for (int p = 0; p < passes && rc == 0; p++)
+		if (chol_qr(Y, n, l, Rp)) {
+			rc = householder_qr(Y, n, l, err);
+			break;
+		}
 	if (Rp != R)
 		free(Rp);
 	return rc;
 }
 
-/* out (n x l) = (X - 1 mu^T) A, A d x l. */
+/* out (n x l) = (X - 1 mu^T) A, A d x l; `ones` holds n ones. */
 static void xc_times(const fl_dataset *ds, const double *mu, const double *A, size_t l,
-		     double *out, double *tmp)
+		     double *out, double *tmp, const double *ones)
 {
 	size_t n = ds->n, d = ds->d;
 
 	cblas_dgemv(CblasRowMajor, CblasTrans, (int)d, (int)l, 1.0, A, (int)l, mu, 1, 0.0, tmp, 1);
 	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)l, (int)d, 1.0,
 		    ds->X, (int)d, A, (int)l, 0.0, out, (int)l);
-	for (size_t i = 0; i < n; i++)
-		cblas_daxpy((int)l, -1.0, tmp, 1, out + i * l, 1);
+	cblas_dger(CblasRowMajor, (int)n, (int)l, -1.0, ones, 1, tmp, 1, out, (int)l);
 }
 
 /* out (d x l) = (X - 1 mu^T)^T Y, Y n x l. */
 static void xct_times(const fl_dataset *ds, const double *mu, const double *Y, size_t l,
-		      double *out, double *tmp)
+		      double *out, double *tmp, const double *ones)
 {
 	size_t n = ds->n, d = ds->d;
 
-	memset(tmp, 0, l * sizeof(double));
-	for (size_t i = 0; i < n; i++)
-		cblas_daxpy((int)l, 1.0, Y + i * l, 1, tmp, 1);
+	cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)l, 1.0, Y, (int)l, ones, 1, 0.0,
+		    tmp, 1);
 	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d, (int)l, (int)n, 1.0,
 		    ds->X, (int)d, Y, (int)l, 0.0, out, (int)l);
 	cblas_dger(CblasRowMajor, (int)d, (int)l, -1.0, mu, 1, tmp, 1, out, (int)l);
 }
 
+/* Power iterations on the number of passes scikit-learn's rule gives. */
+static int power_iterations(const json_t *params, size_t k, size_t mn)
+{
+	if (!fl_param_is_null(params, "iterated_power"))
+		return (int)fl_param_int(params, "iterated_power");
+	return k < 0.1 * (double)mn ? 7 : 4;
+}
+
+/* Randomized subspace iteration for tall data (n >= d) through the d x d
+ * covariance C = Xc^T Xc: V = orth(C^(q+1) Omega), then Rayleigh-Ritz on
+ * V^T C V. The subspace is the one randomized SVD of Xc builds
+ * (span Xc^T Q = span C^(q+1) Omega), at O(n d^2) for C instead of
+ * O(n d l) per pass over the data. */
+static int randomized_cov(pca *m, const fl_dataset *ds, size_t l, int iters, fl_rng *r,
+			  fl_err *err)
+{
+	size_t d = ds->d;
+	double *C = malloc(d * d * sizeof(double)), *Z = malloc(d * l * sizeof(double));
+	double *Y = malloc(d * l * sizeof(double)), *T = malloc(l * l * sizeof(double));
+	double *w = malloc(l * sizeof(double));
+	int rc = 0;
+
+	if (!C || !Z || !Y || !T || !w)
+		rc = fl_err_set(err, FL_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = fl_linalg_centered_gram(ds->X, ds->n, d, m->mean, NULL, 0, C, NULL, err);
+	for (size_t t = 0; rc == 0 && t < d * l; t++)
+		Y[t] = fl_rng_normal(r);
+	for (int it = 0; it <= iters && rc == 0; it++) {
+		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)d, (int)l, (int)d, 1.0,
+			    C, (int)d, Y, (int)l, 0.0, Z, (int)l);
+		memcpy(Y, Z, d * l * sizeof(double));
+		rc = orthonormalise(Y, d, l, it == iters ? 2 : 1, err);
+	}
+	if (rc == 0) { /* T = Y^T C Y (l x l), eigenvectors U: components Y U */
+		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)d, (int)l, (int)d, 1.0,
+			    C, (int)d, Y, (int)l, 0.0, Z, (int)l);
+		cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)l, (int)l, (int)d, 1.0, Y,
+			    (int)l, Z, (int)l, 0.0, T, (int)l);
+		rc = sym_eig(T, l, w, err);
+	}
+	for (size_t c = 0; rc == 0 && c < m->k; c++) {
+		size_t t = l - 1 - c;
+		cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)d, (int)l, 1.0, Y, (int)l, T + t * l,
+			    1, 0.0, m->comp + c * d, 1);
+		m->var[c] = fmax(w[t], 0) / (double)(ds->n - 1);
+	}
+	free(C);
+	free(Z);
+	free(Y);
+	free(T);
+	free(w);
+	return rc;
+}
+
+/* Randomized SVD of Xc for wide data (d > n): Halko et al. as in
+ * scikit-learn's randomized_svd, Xc applied implicitly (no centred copy). */
 static int randomized(pca *m, const fl_dataset *ds, const json_t *params,
 		      uint64_t seed, fl_err *err)
 {
 	size_t n = ds->n, d = ds->d, mn = n < d ? n : d;
 	size_t l = m->k + (size_t)fl_param_int(params, "n_oversamples");
-	int iters = fl_param_is_null(params, "iterated_power")
-			    ? (m->k < 0.1 * (double)mn ? 7 : 4)
-			    : (int)fl_param_int(params, "iterated_power");
-	double *Y, *Z, *tmp, *B, *w;
+	int iters = power_iterations(params, m->k, mn);
+	double *Y, *Z, *tmp, *B, *w, *ones;
 	fl_rng r;
 	int rc = 0;
 
 	l = l < mn ? l : mn;
+	fl_rng_seed(&r, seed, 0);
+	if (n >= d)
+		return randomized_cov(m, ds, l, iters, &r, err);
 	Y = malloc(n * l * sizeof(double));
 	Z = malloc(d * l * sizeof(double));
 	tmp = malloc((n > d ? n : d) * sizeof(double));
 	B = malloc(l * l * sizeof(double));
 	w = malloc(l * sizeof(double));
-	if (!Y || !Z || !tmp || !B || !w) {
+	ones = malloc(n * sizeof(double));
+	if (!Y || !Z || !tmp || !B || !w || !ones) {
 		rc = fl_err_set(err, FL_ENOMEM, "out of memory");
 		goto done;
 	}
-	fl_rng_seed(&r, seed, 0);
+	for (size_t i = 0; i < n; i++)
+		ones[i] = 1.0;
 	for (size_t t = 0; t < d * l; t++)
 		Z[t] = fl_rng_normal(&r);
-	xc_times(ds, m->mean, Z, l, Y, tmp);
+	xc_times(ds, m->mean, Z, l, Y, tmp, ones);
 	for (int it = 0; it < iters && rc == 0; it++) {
-		if ((rc = orthonormalise(Y, n, l, err)) < 0)
+		if ((rc = orthonormalise(Y, n, l, 1, err)) < 0)
 			break;
-		xct_times(ds, m->mean, Y, l, Z, tmp);
-		if ((rc = orthonormalise(Z, d, l, err)) < 0)
+		xct_times(ds, m->mean, Y, l, Z, tmp, ones);
+		if ((rc = orthonormalise(Z, d, l, 1, err)) < 0)
 			break;
-		xc_times(ds, m->mean, Z, l, Y, tmp);
+		xc_times(ds, m->mean, Z, l, Y, tmp, ones);
 	}
 	if (rc == 0)
-		rc = orthonormalise(Y, n, l, err);
+		rc = orthonormalise(Y, n, l, 2, err);
 	if (rc < 0)
 		goto done;
 	/* Bt = Xc^T Q (d x l); B B^T = Bt^T Bt (l x l); v_c = Bt u_c / s_c */
-	xct_times(ds, m->mean, Y, l, Z, tmp);
+	xct_times(ds, m->mean, Y, l, Z, tmp, ones);
 	cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)l, (int)d, 1.0, Z, (int)l,
 		    0.0, B, (int)l);
 	if ((rc = sym_eig(B, l, w, err)) < 0)
@@ -310,6 +374,7 @@ done:
 	free(tmp);
 	free(B);
 	free(w);
+	free(ones);
 	return rc;
 }
 

@@ -5,10 +5,10 @@
 run floe --help
 rc_is 0 "floe --help exits 0"
 out_has '^usage: floe' "floe --help prints the usage line"
-for c in version hash; do
+for c in version hash data; do
 	out_has "^  $c " "floe --help lists $c"
 done
-for c in version hash; do
+for c in version hash data; do
 	run floe $c --help
 	rc_is 0 "floe $c --help exits 0"
 	out_has "^usage: floe $c" "floe $c --help prints its usage"

@@ -241,6 +241,16 @@ static void test_split(void **state)
 	fl_dataset_free(te);
 	assert_int_equal(fl_dataset_split(ds, 1.0, 3, &tr, &te, &err), FL_EINVAL);
 	assert_null(tr);
+	/* in place: the same training and test rows in the same order */
+	fl_dataset_free(tr2);
+	fl_dataset_free(te2);
+	assert_int_equal(fl_dataset_split(ds, 0.3, 9, &tr2, &te2, &err), 0);
+	assert_int_equal(fl_dataset_split_inplace(ds, 0.3, 9, &te, &err), 0);
+	assert_int_equal(ds->n, tr2->n);
+	assert_memory_equal(ds->X, tr2->X, ds->n * D * sizeof(double));
+	assert_memory_equal(ds->y_class, tr2->y_class, ds->n * sizeof(int32_t));
+	assert_memory_equal(te->X, te2->X, te->n * D * sizeof(double));
+	fl_dataset_free(te);
 	fl_dataset_free(tr2);
 	fl_dataset_free(te2);
 	fl_dataset_free(ds);
