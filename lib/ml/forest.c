@@ -291,30 +291,41 @@ static size_t outputs_of(const fl_forest *rf)
 	return rf->n_classes > 0 ? (size_t)rf->n_classes : 1;
 }
 
-/* Walk m <= WALK_GROUP rows (bin codes: m x F) down one tree in
- * lockstep, one level per pass: the rows' node loads are independent, so
- * the memory system overlaps them instead of waiting for one row at a
- * time. id[g] receives each row's leaf node. */
+/* Find the leaf node of each of m rows (bin codes: m x F) in one tree.
+ * WALK_GROUP rows are in flight at once, one level per pass: their node
+ * loads are independent, so the memory system overlaps them instead of
+ * waiting for one row at a time; a row that reaches its leaf hands its
+ * slot to the next row. */
 #define WALK_GROUP 16
 
-static void walk_group(const fl_tree *tr, const uint8_t *codes, size_t F,
-		       size_t m, uint32_t *id)
+static void walk_tree(const fl_tree *tr, const uint8_t *codes, size_t F,
+		      size_t m, uint32_t *leaf)
 {
 	const fl_tree_node *nodes = tr->nodes;
-	int active = 1;
+	uint32_t id[WALK_GROUP];
+	size_t row[WALK_GROUP], next = 0, live = 0, G;
 
-	for (size_t g = 0; g < m; g++)
-		id[g] = 0;
-	while (active) {
-		active = 0;
-		for (size_t g = 0; g < m; g++) {
-			/* no data-dependent branch: a leaf's feature 0 is a valid
-			 * index, and a mask keeps rows that reached a leaf */
+	for (G = 0; G < WALK_GROUP && next < m; G++, live++) {
+		row[G] = next++;
+		id[G] = 0;
+	}
+	while (live > 0) {
+		for (size_t g = 0; g < G; g++) {
+			if (row[g] == SIZE_MAX)
+				continue;
 			fl_tree_node nd = nodes[id[g]];
-			uint32_t next = nd.left + (codes[g * F + nd.feature] > nd.bin);
-			uint32_t keep = 0u - (uint32_t)nd.leaf;
-			id[g] = (id[g] & keep) | (next & ~keep);
-			active |= !nd.leaf;
+			if (nd.leaf) {
+				leaf[row[g]] = id[g];
+				if (next < m) {
+					row[g] = next++;
+					id[g] = 0;
+				} else {
+					row[g] = SIZE_MAX;
+					live--;
+				}
+				continue;
+			}
+			id[g] = nd.left + (codes[row[g] * F + nd.feature] > nd.bin);
 		}
 	}
 }
@@ -342,34 +353,34 @@ static int predict_block(void *ud, size_t blk, int worker, fl_err *err)
 	size_t lo = blk * PREDICT_BLOCK;
 	size_t hi = lo + PREDICT_BLOCK < j->n ? lo + PREDICT_BLOCK : j->n;
 	uint8_t *codes = malloc((hi - lo) * F + 1);
-	uint32_t id[WALK_GROUP];
+	uint32_t *leaf = malloc((hi - lo + 1) * sizeof(*leaf));
 
 	(void)worker;
-	if (!codes)
+	if (!codes || !leaf) {
+		free(codes);
+		free(leaf);
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
+	}
 	fl_forest_codes(rf, j->X + lo * F, hi - lo, codes);
 	memset(j->out + lo * no, 0, (hi - lo) * no * sizeof(double));
 	for (size_t t = 0; t < rf->n_trees; t++) {
 		const fl_tree *tr = &rf->trees[t];
 		const uint8_t *bag = j->inbag ? j->inbag + t * j->inbag_len : NULL;
-		for (size_t i0 = lo; i0 < hi; i0 += WALK_GROUP) {
-			size_t m = hi - i0 < WALK_GROUP ? hi - i0 : WALK_GROUP;
-			walk_group(tr, codes + (i0 - lo) * F, F, m, id);
-			for (size_t g = 0; g < m; g++) {
-				size_t i = i0 + g;
-				if (bag && (bag[i / 8] >> (i % 8) & 1))
-					continue;
-				const float *v = tr->values +
-						 (size_t)tr->nodes[id[g]].left * no;
-				double *o = j->out + i * no;
-				for (size_t k = 0; k < no; k++)
-					o[k] += v[k];
-				if (j->n_used)
-					j->n_used[i]++;
-			}
+		walk_tree(tr, codes, F, hi - lo, leaf);
+		for (size_t i = lo; i < hi; i++) {
+			if (bag && (bag[i / 8] >> (i % 8) & 1))
+				continue;
+			const float *v = tr->values +
+					 (size_t)tr->nodes[leaf[i - lo]].left * no;
+			double *o = j->out + i * no;
+			for (size_t k = 0; k < no; k++)
+				o[k] += v[k];
+			if (j->n_used)
+				j->n_used[i]++;
 		}
 	}
 	free(codes);
+	free(leaf);
 	for (size_t i = lo; i < hi; i++) {
 		double d = j->n_used ? j->n_used[i] : (double)rf->n_trees;
 		for (size_t k = 0; k < no && d > 0; k++)
