@@ -1,7 +1,7 @@
 /* forest_tree.c - grow one decision tree on binned features: bootstrap
  * sample, per-node feature sampling, histogram split search (with
- * histogram subtraction for siblings when all features are tried), stable
- * partitioning, and the compact node array. */
+ * histogram subtraction for siblings when at least half the features are
+ * tried), partitioning of row records, and the compact node array. */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "ml/forest_tree.h"
 
