@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 """ML core benchmark: floe against scikit-learn, one thread each, on
 make_classification(n_samples=ROWS, n_features=50, n_informative=20,
-n_classes=7, random_state=0) written once to CSV, a 75/25 split:
-logistic regression (lbfgs), PCA(10) full and randomized, KMeans(8, one
-start). Each fit runs in its own process; the load time is reported
-apart from the fit time (floe: `floe train --json` gives load_seconds and
-fit_seconds); peak memory is the whole process's maximum resident set
-(os.wait4), for the same pipeline on both sides: read the CSV, split,
-fit, score.
+n_classes=7, random_state=0), split 75/25 once (train_test_split,
+random_state=0) and written to train and test CSV files, so both sides fit
+the same rows: logistic regression (lbfgs), PCA(10) full and randomized,
+KMeans(8, one start). Each fit runs in its own process; the load time is
+reported apart from the fit time (floe: `floe train --test-size 0 --json`
+gives load_seconds and fit_seconds). Quality: test accuracy and the
+training objective per row (logistic), explained variance ratio (PCA),
+inertia (k-means). Peak memory is the process's maximum resident set when
+the fit ends (reading the train CSV and fitting; scikit-learn's test-set
+scoring happens after the measurement, floe's in a second process).
 
     bench/ml_core.sh [--rows 200000]     (FLOE=path/to/floe)
 """
@@ -29,79 +32,108 @@ TASKS = [  # name, floe kind and params, sklearn estimator (built in sk_fit)
 ]
 
 
-def make_csv(path, rows):
+def make_csv(train, test, rows):
     import numpy as np
     from sklearn.datasets import make_classification
+    from sklearn.model_selection import train_test_split
     X, y = make_classification(n_samples=rows, n_features=50, n_informative=20,
                                n_classes=7, random_state=0)
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(",".join([f"f{j}" for j in range(50)] + ["label"]) + "\n")
-        np.savetxt(f, np.column_stack([X, y]), delimiter=",",
-                   fmt=["%.17g"] * 50 + ["%d"])
-    os.replace(tmp, path)
+    parts = train_test_split(X, y, test_size=0.25, random_state=0)
+    for path, Xp, yp in ((train, parts[0], parts[2]), (test, parts[1], parts[3])):
+        tmp = path + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(",".join([f"f{j}" for j in range(50)] + ["label"]) + "\n")
+            np.savetxt(f, np.column_stack([Xp, yp]), delimiter=",",
+                       fmt=["%.17g"] * 50 + ["%d"])
+        os.replace(tmp, path)
 
 
-def sk_fit(task, csv):
-    """Runs in a child process: load, split, fit, score; print JSON."""
+def logistic_objective(m, X, y):
+    """scikit-learn 1.2's objective per row: mean log loss + ||W||^2/(2C n)."""
     import numpy as np
+    P = m.predict_proba(X)
+    nll = -np.log(P[np.arange(len(y)), np.searchsorted(m.classes_, y)]).sum()
+    return float((nll + 0.5 / m.C * (m.coef_ ** 2).sum()) / len(y))
+
+
+def vm_hwm_mib():
+    """This process's peak resident set (VmHWM: reset at exec, unlike
+    ru_maxrss, which a forked child inherits from its parent)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def read(csv):
     import pandas as pd
+    df = pd.read_csv(csv)
+    y = df.pop("label").to_numpy()
+    return df.to_numpy(), y
+
+
+def sk_fit(task, train, test):
+    """Runs in a child process: load, fit, (peak memory), score; print JSON."""
     from sklearn.cluster import KMeans
     from sklearn.decomposition import PCA
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import train_test_split
     t0 = time.perf_counter()
-    df = pd.read_csv(csv)
-    y = df.pop("label").to_numpy()
-    X = df.to_numpy()
-    del df
-    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=0)
-    del X, y
+    Xtr, ytr = read(train)
     load = time.perf_counter() - t0
-    out = {}
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if task == "logistic_regression":
         m = LogisticRegression().fit(Xtr, ytr)
-        fit = time.perf_counter() - t0
-        out = {"accuracy": float(m.score(Xte, yte)), "n_iter": int(m.n_iter_[0])}
     elif task.startswith("pca"):
         solver = "full" if task.endswith("full") else "randomized"
         m = PCA(n_components=10, svd_solver=solver, random_state=0).fit(Xtr)
-        fit = time.perf_counter() - t0
-        out = {"explained_variance_ratio": float(m.explained_variance_ratio_.sum())}
     else:
         m = KMeans(n_clusters=8, n_init=1, random_state=0).fit(Xtr)
-        fit = time.perf_counter() - t0
+    fit, fit_cpu = time.perf_counter() - t0, time.process_time() - c0
+    peak = vm_hwm_mib()
+    if task == "logistic_regression":
+        Xte, yte = read(test)
+        out = {"accuracy": float(m.score(Xte, yte)),
+               "objective_per_row": logistic_objective(m, Xtr, ytr), "n_iter": int(m.n_iter_[0])}
+    elif task.startswith("pca"):
+        out = {"explained_variance_ratio": float(m.explained_variance_ratio_.sum())}
+    else:
         out = {"inertia": float(m.inertia_), "n_iter": int(m.n_iter_)}
-    out.update(load_seconds=load, fit_seconds=fit)
+    out.update(load_seconds=load, fit_seconds=fit, fit_cpu_seconds=fit_cpu, peak_mib=peak)
     print(json.dumps(out))
 
 
 def run_measured(cmd, env):
-    """Run cmd, return (stdout, peak RSS in MiB) from wait4's rusage."""
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env)
-    data = p.stdout.read()
-    _, status, ru = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
+    """Run cmd under GNU time; return (parsed JSON stdout, peak RSS in MiB).
+    GNU time forks the command from its own small process, so the figure
+    is the command's own (a child forked from this Python would inherit
+    its peak)."""
+    p = subprocess.run(["/usr/bin/time", "-f", "maxrss_kb %M"] + cmd, env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if p.returncode != 0:
-        sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}")
-    return json.loads(data), ru.ru_maxrss / 1024.0
+        sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr.decode()}")
+    kb = [l for l in p.stderr.decode().splitlines() if l.startswith("maxrss_kb ")][-1]
+    return json.loads(p.stdout), int(kb.split()[1]) / 1024.0
 
 
-def floe_fit(floe, kind, params, csv, model):
-    cmd = [floe, "train", kind, csv, "--label", "label", "--threads", "1", "--seed", "0",
-           "--json", "-o", model]
+def floe_fit(floe, kind, params, train, test, model):
+    cmd = [floe, "train", kind, train, "--label", "label", "--threads", "1", "--seed", "0",
+           "--test-size", "0", "--json", "-o", model]
     for p in params:
         cmd += ["--param", p]
     o, rss = run_measured(cmd, dict(os.environ, **ONE_THREAD))
     fit = o["fit"]
     if kind == "logistic_regression":
-        q = {"accuracy": o["test"]["accuracy"], "n_iter": fit["n_iter"]}
+        sc, _ = run_measured([floe, "score", model, test, "--label", "label", "--json"],
+                             dict(os.environ))
+        q = {"accuracy": sc["accuracy"], "objective_per_row": fit["objective"] / o["rows_train"],
+             "n_iter": fit["n_iter"]}
     elif kind == "pca":
         q = {"explained_variance_ratio": fit["explained_variance_ratio_sum"]}
     else:
         q = {"inertia": fit["inertia"], "n_iter": fit["n_iter"]}
-    q.update(load_seconds=o["load_seconds"], fit_seconds=o["fit_seconds"])
+    q.update(load_seconds=o["load_seconds"], fit_seconds=o["fit_seconds"],
+             fit_cpu_seconds=o["fit_cpu_seconds"])
     return q, rss
 
 
@@ -109,38 +141,49 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=200000)
     ap.add_argument("--sk", help=argparse.SUPPRESS)
-    ap.add_argument("--csv", help=argparse.SUPPRESS)
+    ap.add_argument("--train", help=argparse.SUPPRESS)
+    ap.add_argument("--test", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.sk:
-        return sk_fit(a.sk, a.csv)
+        return sk_fit(a.sk, a.train, a.test)
     floe = os.environ.get("FLOE", os.path.join(HERE, "..", "build", "floe"))
     outdir = os.path.join(HERE, "out")
     os.makedirs(outdir, exist_ok=True)
-    csv = os.path.join(outdir, f"classif_{a.rows}.csv")
-    if not os.path.exists(csv):
-        print(f"writing {csv} ...", flush=True)
-        make_csv(csv, a.rows)
+    train = os.path.join(outdir, f"classif_{a.rows}_train.csv")
+    test = os.path.join(outdir, f"classif_{a.rows}_test.csv")
+    if not (os.path.exists(train) and os.path.exists(test)):
+        print(f"writing {train} and {test} ...", flush=True)
+        make_csv(train, test, a.rows)
     import sklearn
-    print(f"# make_classification({a.rows} x 50, 7 classes), 75/25 split, one thread; "
+    print(f"# make_classification({a.rows} x 50, 7 classes), the same 75/25 split on both "
+          f"sides, one thread; "
           f"scikit-learn {sklearn.__version__}; OPENBLAS_CORETYPE="
           f"{os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
     hdr = (f"{'task':<20} {'sk fit s':>9} {'floe fit s':>10} {'speedup':>8} "
+           f"{'sk cpu s':>9} {'floe cpu s':>10} {'cpu ratio':>9} "
            f"{'sk load s':>9} {'floe load s':>11} {'sk peak MiB':>11} {'floe peak MiB':>13} "
            f"{'mem ratio':>9}  quality (sklearn | floe)")
+    print(f"# load average {os.getloadavg()[0]:.2f} at the start")
     print(hdr)
     results = []
     for name, kind, params in TASKS:
-        sk, sk_rss = run_measured([sys.executable, __file__, "--sk", name, "--csv", csv],
-                                  dict(os.environ, **ONE_THREAD))
-        fl, fl_rss = floe_fit(floe, kind, params, csv, os.path.join(outdir, name + ".floe"))
-        qkeys = [k for k in sk if k not in ("load_seconds", "fit_seconds")]
-        qual = ", ".join(f"{k} {sk[k]:.6g} | {fl[k]:.6g}" for k in qkeys)
+        sk, _ = run_measured([sys.executable, __file__, "--sk", name, "--train", train,
+                              "--test", test], dict(os.environ, **ONE_THREAD))
+        sk_rss = sk["peak_mib"]
+        fl, fl_rss = floe_fit(floe, kind, params, train, test,
+                              os.path.join(outdir, name + ".floe"))
+        qkeys = [k for k in sk if k not in ("load_seconds", "fit_seconds", "fit_cpu_seconds",
+                                            "peak_mib")]
+        qual = ", ".join(f"{k} {sk[k]:.7g} | {fl[k]:.7g}" for k in qkeys)
         print(f"{name:<20} {sk['fit_seconds']:9.3f} {fl['fit_seconds']:10.3f} "
-              f"{sk['fit_seconds'] / fl['fit_seconds']:7.2f}x {sk['load_seconds']:9.2f} "
+              f"{sk['fit_seconds'] / fl['fit_seconds']:7.2f}x "
+              f"{sk['fit_cpu_seconds']:9.3f} {fl['fit_cpu_seconds']:10.3f} "
+              f"{sk['fit_cpu_seconds'] / fl['fit_cpu_seconds']:8.2f}x {sk['load_seconds']:9.2f} "
               f"{fl['load_seconds']:11.2f} {sk_rss:11.0f} {fl_rss:13.0f} "
               f"{fl_rss / sk_rss:9.2f}  {qual}", flush=True)
-        results.append({"task": name, "sklearn": dict(sk, peak_mib=sk_rss),
-                        "floe": dict(fl, peak_mib=fl_rss)})
+        results.append({"task": name, "sklearn": sk, "floe": dict(fl, peak_mib=fl_rss)})
+    print(f"# load average {os.getloadavg()[0]:.2f} at the end (2 cores, shared machine: "
+          f"cpu s = the process's CPU time during the fit, less sensitive to other load)")
     with open(os.path.join(outdir, f"ml_core_{a.rows}.json"), "w") as f:
         json.dump(results, f, indent=1)
 

@@ -18,7 +18,8 @@ void mlcli_print_json(FILE *fp, const json_t *j);
 /* Print a table as CSV to a stream (for predictions without -o). */
 int mlcli_print_table(FILE *fp, const struct fl_table *t);
 
-/* Seconds on the monotonic clock. */
+/* Seconds on the monotonic clock, and CPU seconds used by the process. */
 double mlcli_now(void);
+double mlcli_cpu(void);
 
 #endif

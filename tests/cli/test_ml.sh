@@ -62,6 +62,16 @@ run floe predict "$WORK/lr.floe" "$WORK/extra.csv"
 rc_is 1 "extra feature refused"
 err_has "extra features 'year'" "message names the extra feature"
 
+# HDF5 input (a floe table written by floe data convert) gives the same model
+run floe data convert "$WORK/p.csv" "$WORK/p.h5"
+rc_is 0 "convert the penguins CSV to HDF5"
+run floe train logistic_regression "$WORK/p.h5" --label species --seed 3 -o "$WORK/lr_h5.floe"
+rc_is 0 "train on HDF5"
+cmp -s "$WORK/lr.floe" "$WORK/lr_h5.floe"
+ok $? "HDF5 and CSV input: byte-identical model files"
+run floe train logistic_regression "$WORK/p.csv" --label species --seed 3 --json -o "$WORK/x.floe"
+out_has '"fit_cpu_seconds"' "--json reports fit_cpu_seconds"
+
 # damaged model files
 cp "$WORK/lr.floe" "$WORK/bad.floe"
 printf 'X' | dd of="$WORK/bad.floe" bs=1 seek=100 conv=notrunc 2>/dev/null
