@@ -175,7 +175,10 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 	"  ridge                least squares + L2 (alpha)\n"                       \
 	"  logistic_regression  binary/multinomial, L2 (C, max_iter, tol)\n"        \
 	"  pca                  n_components, svd_solver, whiten\n"                 \
-	"  kmeans               n_clusters, n_init, max_iter, tol\n"
+	"  kmeans               n_clusters, n_init, max_iter, tol\n"                 \
+	"  random_forest        classifier: n_estimators, max_depth, max_features,\n" \
+	"                       min_samples_split/leaf, class_weight, oob_score\n"  \
+	"  random_forest_regressor  the same for a numeric target (no class_weight)\n"
 
 const fl_cmd fl_cmd_train = {
 	"train", "fit a model on a CSV or HDF5 file and print held-out metrics",

@@ -35,6 +35,25 @@ static void print_per_class(FILE *fp, const json_t *pc, const char *prefix)
 			(long long)json_integer_value(json_object_get(v, "support")));
 }
 
+/* [{feature, importance}] (random forests), most important first; the
+ * first 20 (--json has them all). */
+static void print_importances(FILE *fp, const json_t *imp, const char *prefix)
+{
+	size_t i, n = json_array_size(imp);
+	json_t *v;
+
+	fprintf(fp, "%sfeature importances (mean impurity decrease)\n", prefix);
+	json_array_foreach((json_t *)imp, i, v) {
+		if (i == 20) {
+			fprintf(fp, "%s  ... %zu more (--json lists all)\n", prefix, n - i);
+			break;
+		}
+		fprintf(fp, "%s  %-20s %.6f\n", prefix,
+			json_string_value(json_object_get(v, "feature")),
+			json_real_value(json_object_get(v, "importance")));
+	}
+}
+
 static void print_confusion(FILE *fp, const json_t *cm, const char *prefix)
 {
 	size_t i, j;
@@ -57,7 +76,8 @@ void mlcli_print_metrics(FILE *fp, const json_t *metrics, const char *prefix)
 	json_object_foreach((json_t *)metrics, key, v)
 		print_scalar(fp, prefix, key, v);
 	json_object_foreach((json_t *)metrics, key, v)
-		if (json_is_array(v) && strcmp(key, "confusion_matrix") != 0) {
+		if (json_is_array(v) && strcmp(key, "confusion_matrix") != 0 &&
+		    strcmp(key, "feature_importances") != 0) {
 			fprintf(fp, "%s%-20s", prefix, key);
 			size_t i;
 			json_t *e;
@@ -69,6 +89,8 @@ void mlcli_print_metrics(FILE *fp, const json_t *metrics, const char *prefix)
 		print_per_class(fp, v, prefix);
 	if ((v = json_object_get(metrics, "confusion_matrix")))
 		print_confusion(fp, v, prefix);
+	if ((v = json_object_get(metrics, "feature_importances")))
+		print_importances(fp, v, prefix);
 }
 
 void mlcli_print_json(FILE *fp, const json_t *j)
