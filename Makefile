@@ -45,6 +45,14 @@ $(BUILD)/commit.h: FORCE
 
 $(BUILD)/lib/core/env.o: $(BUILD)/commit.h
 
+# The MLP's element-wise loops (Adam, gathers, bias and activations) run
+# once per weight or unit per mini-batch: let the vectoriser use its full
+# cost model and sqrtf without errno. Element-wise only (no reassociated
+# sums), so the results do not depend on the vector width.
+MLP_VEC := -ftree-vectorize -fvect-cost-model=dynamic -fno-math-errno
+$(BUILD)/lib/ml/mlp_optim.o $(BUILD)/lib/ml/mlp_train.o \
+$(BUILD)/lib/ml/mlp_layers.o: CFLAGS_ALL += $(MLP_VEC)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@

@@ -139,6 +139,8 @@ static void test_same_bits_any_threads(void **state)
 	check_kind("pca", ds, "svd_solver=randomized");
 	check_kind("linear_regression", reg, NULL);
 	check_kind("ridge", reg, NULL);
+	check_kind("mlp", ds, "max_iter=5");
+	check_kind("mlp_regressor", reg, "max_iter=5");
 	fl_dataset_free(reg);
 	fl_dataset_free(ds);
 	free(y2);
