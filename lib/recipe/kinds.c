@@ -5,6 +5,8 @@
 
 const fl_step_kind *const fl_step_kinds[] = {
 	&fl_kind_command,
+	&fl_kind_develop,
+	&fl_kind_implement,
 	/* add new kinds here, one row each: &fl_kind_<name>, */
 	NULL,
 };

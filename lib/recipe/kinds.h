@@ -7,6 +7,8 @@
 
 /* --- every kind, one line each (keep in the order of kinds.c) --- */
 extern const fl_step_kind fl_kind_command; /* recipe/kind_command.c */
+extern const fl_step_kind fl_kind_develop; /* develop/kind_develop.c */
+extern const fl_step_kind fl_kind_implement; /* develop/kind_implement.c */
 
 /* The table, NULL-terminated. */
 extern const fl_step_kind *const fl_step_kinds[];
