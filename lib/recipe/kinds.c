@@ -5,6 +5,17 @@
 
 const fl_step_kind *const fl_step_kinds[] = {
 	&fl_kind_command,
+	&fl_kind_load,
+	&fl_kind_select,
+	&fl_kind_drop,
+	&fl_kind_dropna,
+	&fl_kind_filter,
+	&fl_kind_impute,
+	&fl_kind_encode,
+	&fl_kind_scale,
+	&fl_kind_split,
+	&fl_kind_kfold,
+	&fl_kind_rebalance,
 	&fl_kind_develop,
 	&fl_kind_implement,
 	/* add new kinds here, one row each: &fl_kind_<name>, */

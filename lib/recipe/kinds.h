@@ -7,6 +7,17 @@
 
 /* --- every kind, one line each (keep in the order of kinds.c) --- */
 extern const fl_step_kind fl_kind_command; /* recipe/kind_command.c */
+extern const fl_step_kind fl_kind_load; /* data/kind_load.c */
+extern const fl_step_kind fl_kind_select; /* data/kind_select.c */
+extern const fl_step_kind fl_kind_drop; /* data/kind_drop.c */
+extern const fl_step_kind fl_kind_dropna; /* data/kind_dropna.c */
+extern const fl_step_kind fl_kind_filter; /* data/kind_filter.c */
+extern const fl_step_kind fl_kind_impute; /* data/kind_impute.c */
+extern const fl_step_kind fl_kind_encode; /* data/kind_encode.c */
+extern const fl_step_kind fl_kind_scale; /* data/kind_scale.c */
+extern const fl_step_kind fl_kind_split; /* data/kind_split.c */
+extern const fl_step_kind fl_kind_kfold; /* data/kind_kfold.c */
+extern const fl_step_kind fl_kind_rebalance; /* data/kind_rebalance.c */
 extern const fl_step_kind fl_kind_develop; /* develop/kind_develop.c */
 extern const fl_step_kind fl_kind_implement; /* develop/kind_implement.c */
 

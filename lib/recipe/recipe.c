@@ -300,6 +300,31 @@ static int add_output(fl_step_def *st, const char *name, fl_err *err)
 	return 0;
 }
 
+/* A kind's output "*.EXT": one output per input slot, in input order,
+ * named SLOT when the slot already ends with EXT, else SLOT.EXT. */
+static int add_per_input(fl_step_def *st, const char *ext, fl_err *err)
+{
+	char name[512];
+	size_t le = strlen(ext);
+	int rc;
+
+	for (size_t i = 0; i < st->n_inputs; i++) {
+		const char *slot = st->inputs[i].slot;
+		size_t ls = strlen(slot);
+		int has = ls > le && !strcmp(slot + ls - le, ext);
+		snprintf(name, sizeof(name), "%s%s", slot, has ? "" : ext);
+		for (size_t j = 0; j < st->n_outputs; j++)
+			if (!strcmp(st->outputs[j], name))
+				return fl_value_error(err, st->inputs[i].node, FL_EINVAL,
+						      "step '%s': input '%s' would write '%s', "
+						      "as another input does; rename one",
+						      st->name, slot, name);
+		if ((rc = add_output(st, name, err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int parse_outputs(fl_step_def *st, fl_err *err)
 {
 	const fl_value *v = fl_value_get(st->node, "outputs");
@@ -311,7 +336,9 @@ static int parse_outputs(fl_step_def *st, fl_err *err)
 					      "kind '%s' names its own outputs; remove 'outputs'",
 					      st->kind->name);
 		for (size_t i = 0; st->kind->outputs[i]; i++)
-			if ((rc = add_output(st, st->kind->outputs[i], err)) < 0)
+			if ((rc = st->kind->outputs[i][0] == '*'
+					  ? add_per_input(st, st->kind->outputs[i] + 1, err)
+					  : add_output(st, st->kind->outputs[i], err)) < 0)
 				return rc;
 		return 0;
 	}

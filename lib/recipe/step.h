@@ -127,7 +127,10 @@ typedef struct fl_step_kind {
 	const fl_slot *inputs;        /* slots, ends with a NULL name; NULL:
 					 free names chosen in the recipe */
 	const char *const *outputs;   /* outputs it always writes, NULL-ended;
-					 NULL: the recipe declares `outputs:` */
+					 "*.EXT": one per input slot, in input
+					 order, named SLOT (when it ends with
+					 EXT) or SLOT.EXT; NULL: the recipe
+					 declares `outputs:` */
 	const char *const *libraries; /* names in the environment record's
 					 "libraries" whose versions enter the key,
 					 NULL-ended; NULL: none */
