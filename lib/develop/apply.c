@@ -39,6 +39,42 @@ static int prepare(fl_table **ready, uint32_t **rows, int *owned, const fl_model
 	return rc;
 }
 
+/* Append `name` to a comma-separated list in buf. */
+static void list_add(char *buf, size_t cap, const char *name)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, cap - len, "%s%s", len ? ", " : "", name);
+}
+
+/* The prepared table's columns against the model's features: missing and
+ * extra columns named (before any type check, so an extra text column is
+ * reported as extra, not as needing an encoding). */
+static int check_columns(const fl_model *m, const fl_table *t, fl_err *err)
+{
+	const fl_schema *s = &m->schema;
+	char missing[1024] = "", extra[1024] = "";
+
+	for (size_t j = 0; j < s->n_features; j++)
+		if (fl_table_find(t, s->feature_names[j]) < 0)
+			list_add(missing, sizeof(missing), s->feature_names[j]);
+	for (size_t c = 0; c < t->n_cols; c++) {
+		const char *name = t->cols[c].name;
+		size_t j = 0;
+		while (j < s->n_features && strcmp(s->feature_names[j], name) != 0)
+			j++;
+		if (j == s->n_features && !(s->label_name && !strcmp(s->label_name, name)))
+			list_add(extra, sizeof(extra), name);
+	}
+	if (missing[0] && extra[0])
+		return fl_err_set(err, FL_EINVAL, "missing columns: %s; extra columns: %s", missing,
+				  extra);
+	if (missing[0] || extra[0])
+		return fl_err_set(err, FL_EINVAL, "%s columns: %s", missing[0] ? "missing" : "extra",
+				  missing[0] ? missing : extra);
+	return 0;
+}
+
 /* Features of `t` (the training label left out if present). */
 static int features(fl_dataset **ds, const fl_model *m, const fl_table *t, fl_err *err)
 {
@@ -46,6 +82,8 @@ static int features(fl_dataset **ds, const fl_model *m, const fl_table *t, fl_er
 	fl_table *nolabel = NULL;
 	int rc;
 
+	if ((rc = check_columns(m, t, err)) < 0)
+		return rc;
 	if (!label || fl_table_find(t, label) < 0)
 		return fl_dataset_from_table(ds, t, NULL, FL_LABEL_AUTO, err);
 	if ((rc = fl_tf_drop(&nolabel, t, &label, 1, err)) == 0)
@@ -72,8 +110,11 @@ static int id_columns(fl_table **out, const fl_table *raw, const uint32_t *rows,
 		fl_table_free(sel);
 		return rc;
 	}
-	if ((rc = fl_table_new(out, err)) < 0 || (rc = fl_table_add_rows(*out, n, err)) < 0 ||
-	    (c = rc = fl_table_add_column(*out, "row", FL_COL_NUMERIC, err)) < 0)
+	if ((rc = fl_table_new(out, err)) < 0 || (rc = fl_table_add_rows(*out, n, err)) < 0)
+		return rc;
+	if (!o->row_ids)
+		return 0;
+	if ((c = rc = fl_table_add_column(*out, "row", FL_COL_NUMERIC, err)) < 0)
 		return rc;
 	for (size_t i = 0; i < n; i++)
 		(*out)->cols[c].num[i] = (double)(rows ? rows[i] : i) + 1;

@@ -16,18 +16,19 @@ struct fl_model;
 struct fl_table;
 
 typedef struct fl_apply_opts {
-	const char *const *id; /* input columns copied beside the predictions;
-				  none: a "row" column (1-based input row) */
+	const char *const *id; /* input columns copied beside the predictions */
 	size_t n_id;           /* number of names in id */
+	int row_ids;           /* no id columns: 1 adds a "row" column (the
+				  1-based input row), 0 adds nothing */
 	int proba;             /* classifiers: proba_<class> columns too */
 	int n_threads;         /* 0: all cores */
 } fl_apply_opts;
 
-#define FL_APPLY_OPTS_INIT { NULL, 0, 0, 0 }
+#define FL_APPLY_OPTS_INIT { NULL, 0, 1, 0, 0 }
 
 /* Predictions of `m` for every row of the raw table `raw` that survives the
  * model's prepare chain (a dropna or filter step may drop rows): the id
- * columns (or "row"), then "prediction" (+ proba_<class>), "cluster", or
+ * columns (or "row", see row_ids), then "prediction" (+ proba_<class>), "cluster", or
  * pc1..pcK. The training label, when the input has it, is not a feature.
  * Missing or extra feature columns and categories the model never saw are
  * FL_EINVAL naming them. *out owned by the caller (fl_table_free). */

@@ -53,6 +53,16 @@ static int open_out(fl_afile **af, const char *dir, const char *name, fl_err *er
 	return rc;
 }
 
+/* Does any candidate have metric column j? (roc_auc needs two classes,
+ * log_loss probabilities: columns no candidate has are left out.) */
+static int column_used(const fl_selection *s, size_t j)
+{
+	for (size_t c = 0; c < s->n_cand; c++)
+		if (!isnan(s->mean[c * s->n_metrics + j]))
+			return 1;
+	return 0;
+}
+
 static void candidates_rows(FILE *f, const fl_devout *o)
 {
 	const fl_selection *s = o->sel;
@@ -60,13 +70,16 @@ static void candidates_rows(FILE *f, const fl_devout *o)
 
 	fputs("rank,candidate,kind,params", f);
 	for (size_t j = 0; (m = fl_selmetric_at(o->task, j)); j++)
-		fprintf(f, ",mean_%s,std_%s", m->name, m->name);
+		if (column_used(s, j))
+			fprintf(f, ",mean_%s,std_%s", m->name, m->name);
 	fputc('\n', f);
 	for (size_t c = 0; c < s->n_cand; c++) {
 		char *label = fl_candidate_label(&o->grid->c[c]);
 		fprintf(f, "%zu,%zu,%s,", s->rank[c], c + 1, o->grid->c[c].kind->name);
 		csv_field(f, label ? label : "");
 		for (size_t j = 0; j < s->n_metrics; j++) {
+			if (!column_used(s, j))
+				continue;
 			fputc(',', f);
 			csv_number(f, s->mean[c * s->n_metrics + j]);
 			fputc(',', f);
