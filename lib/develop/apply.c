@@ -44,7 +44,7 @@ static void list_add(char *buf, size_t cap, const char *name)
 {
 	size_t len = strlen(buf);
 
-	snprintf(buf + len, cap - len, "%s%s", len ? ", " : "", name);
+	snprintf(buf + len, cap - len, "%s'%s'", len ? ", " : "", name);
 }
 
 /* The prepared table's columns against the model's features: missing and
@@ -67,10 +67,10 @@ static int check_columns(const fl_model *m, const fl_table *t, fl_err *err)
 			list_add(extra, sizeof(extra), name);
 	}
 	if (missing[0] && extra[0])
-		return fl_err_set(err, FL_EINVAL, "missing columns: %s; extra columns: %s", missing,
+		return fl_err_set(err, FL_EINVAL, "missing features %s; extra features %s", missing,
 				  extra);
 	if (missing[0] || extra[0])
-		return fl_err_set(err, FL_EINVAL, "%s columns: %s", missing[0] ? "missing" : "extra",
+		return fl_err_set(err, FL_EINVAL, "%s features %s", missing[0] ? "missing" : "extra",
 				  missing[0] ? missing : extra);
 	return 0;
 }

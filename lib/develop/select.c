@@ -33,8 +33,8 @@ int fl_splits_from_folds(fl_split_rows **out, const int32_t *fold, size_t n, int
 		if (!p->n_held || !p->n_train) {
 			fl_splits_free(s, (size_t)k);
 			return fl_err_set(err, FL_EINVAL,
-					  "fold %d of %d is %s: %zu rows are too few for %d folds",
-					  f + 1, k, p->n_held ? "everything" : "empty", n, k);
+					  "fold %d of %d %s: %zu rows are too few for %d folds",
+					  f + 1, k, p->n_held ? "holds every row" : "has no rows", n, k);
 		}
 	}
 	*out = s;
