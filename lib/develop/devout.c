@@ -186,7 +186,7 @@ static int write_report(const fl_devout *o, const char *dir, fl_err *err)
 
 	for (size_t c = 0; cands && c < o->sel->n_cand; c++)
 		json_array_append_new(cands, candidate_json(o, c));
-	rep = json_pack("{s:i, s:o, s:s, s:O, s:o, s:O, s:O, s:I}", "format", 1, "selection",
+	rep = json_pack("{s:i, s:o, s:s, s:O, s:o, s:O, s:o, s:I}", "format", 1, "selection",
 			selection_json(o), "model_kind", o->model->kind->name, "model_params",
 			o->model->params, "candidates", cands, "test",
 			o->test ? o->test : json_null(), "schema_label",

@@ -31,10 +31,11 @@ int fl_splits_from_folds(fl_split_rows **out, const int32_t *fold, size_t n, int
 				p->train[p->n_train++] = i;
 		}
 		if (!p->n_held || !p->n_train) {
+			int all = p->n_held != 0;
 			fl_splits_free(s, (size_t)k);
 			return fl_err_set(err, FL_EINVAL,
 					  "fold %d of %d %s: %zu rows are too few for %d folds",
-					  f + 1, k, p->n_held ? "holds every row" : "has no rows", n, k);
+					  f + 1, k, all ? "holds every row" : "has no rows", n, k);
 		}
 	}
 	*out = s;
