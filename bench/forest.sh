@@ -15,6 +15,11 @@ PY=/usr/bin/python3
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT"
 [ -f "$OUT/rf_test.csv" ] || $PY "$HERE/forest.py" gen "$OUT"
+# the in-memory predict timing helper, built against the library
+ROOT=$(cd "$HERE/.." && pwd)
+cc -std=c17 -O2 -I"$ROOT/lib" "$HERE/forest_predict.c" "$ROOT/build/libfloe.a" \
+	$(pkg-config --cflags --libs yaml-0.1 libarchive libcrypto hdf5-serial openblas jansson netcdf zlib) \
+	-lm -pthread -o "$OUT/forest_predict"
 
 for t in $THREADS; do
 	/usr/bin/time -v "$FLOE" train random_forest "$OUT/rf_train.csv" --label y \
@@ -27,6 +32,8 @@ for t in $THREADS; do
 		-o "$OUT/floe_pred_$t.csv"
 	e=$(date +%s.%N)
 	echo "$e - $s" | bc >"$OUT/floe_predict_$t.wall"
+	"$OUT/forest_predict" "$OUT/rf_$t.floe" "$OUT/rf_test.csv" "$t" \
+		>"$OUT/floe_predict_$t.json"
 	if [ "$SKLEARN" = 1 ] || [ ! -f "$OUT/sklearn_$t.json" ]; then
 		/usr/bin/time -v $PY "$HERE/forest.py" sklearn "$t" \
 			>"$OUT/sklearn_$t.json" 2>"$OUT/sklearn_$t.time"

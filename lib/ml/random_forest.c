@@ -373,21 +373,26 @@ static int rf_load(void **state, const fl_modelfile *mf, fl_err *err)
 
 /* ---- describe ---- */
 
-static const double *sort_imp;
+typedef struct ranked {
+	double importance; /* the feature's importance */
+	size_t index;      /* the feature */
+} ranked;
 
+/* Decreasing importance, then increasing index. */
 static int by_importance(const void *a, const void *b)
 {
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const ranked *x = a, *y = b;
 
-	if (sort_imp[i] != sort_imp[j])
-		return sort_imp[i] < sort_imp[j] ? 1 : -1;
-	return (i > j) - (i < j);
+	if (x->importance != y->importance)
+		return x->importance < y->importance ? 1 : -1;
+	return (x->index > y->index) - (x->index < y->index);
 }
 
 /* [{feature, importance}] in decreasing order of importance. */
 static json_t *importance_json(const fl_forest *rf, char *const *names)
 {
-	size_t F = rf->n_features, *order = malloc((F + 1) * sizeof(*order));
+	size_t F = rf->n_features;
+	ranked *order = malloc((F + 1) * sizeof(*order));
 	json_t *arr = json_array();
 
 	if (!order || !arr) {
@@ -396,13 +401,12 @@ static json_t *importance_json(const fl_forest *rf, char *const *names)
 		return NULL;
 	}
 	for (size_t j = 0; j < F; j++)
-		order[j] = j;
-	sort_imp = rf->importance; /* describe runs on one thread */
+		order[j] = (ranked){ rf->importance[j], j };
 	qsort(order, F, sizeof(*order), by_importance);
 	for (size_t j = 0; j < F; j++)
 		json_array_append_new(arr, json_pack("{s:s,s:f}", "feature",
-						     names[order[j]], "importance",
-						     rf->importance[order[j]]));
+						     names[order[j].index],
+						     "importance", order[j].importance));
 	free(order);
 	return arr;
 }
