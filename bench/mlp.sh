@@ -7,7 +7,10 @@
 # 75/25 split (each tool its own seeded split); hidden layers (128, 64),
 # 20 epochs, batch 200, Adam, everything else at the defaults. Times are
 # the fit alone (floe's fit_seconds; sklearn's fit() call); floe is run
-# with 1 thread and with all cores (THREADS, default nproc).
+# with 1 thread and with all cores (THREADS, default nproc). scikit-learn
+# runs with OpenBLAS pinned to one thread (OPENBLAS_NUM_THREADS=1): a
+# second BLAS thread does not speed its MLP up (PLATFORM.md), and on a
+# busy machine it slows it down a lot, which would flatter floe.
 #
 #   bash bench/mlp.sh            # FLOE=path/to/floe, BENCH_WORK=folder
 set -euo pipefail
@@ -30,7 +33,7 @@ floe_fit() { # floe_fit THREADS -> "fit_seconds accuracy"
 echo "== mlp: make_classification 200000 x 50, 7 classes; (128, 64), 20 epochs, batch 200, Adam"
 echo "   $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
 	"OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}"
-sk=$("$PY" bench/mlp.py)
+sk=$(OPENBLAS_NUM_THREADS=1 "$PY" bench/mlp.py)
 sk_s=$(jq -r .fit_seconds <<<"$sk")
 sk_acc=$(jq -r .accuracy <<<"$sk")
 read -r f1_s f1_acc <<<"$(floe_fit 1)"
@@ -43,3 +46,4 @@ printf '%-28s %10.2f %10.4f %10.2f\n' "floe mlp, 1 thread" "$f1_s" "$f1_acc" \
 printf '%-28s %10.2f %10.4f %10.2f\n' "floe mlp, $THREADS threads" "$fn_s" "$fn_acc" \
 	"$(awk -v a="$sk_s" -v b="$fn_s" 'BEGIN{print a/b}')"
 echo "model files for 1 and $THREADS threads byte-identical: $same"
+echo "   load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
