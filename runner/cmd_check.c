@@ -18,7 +18,10 @@ static void print_kinds(void)
 		for (const fl_slot *s = (*k)->inputs; s && s->name; s++)
 			printf("  input %s%s\n", s->name, s->optional ? " (optional)" : "");
 		for (const char *const *o = (*k)->outputs; o && *o; o++)
-			printf("  output %s\n", *o);
+			if ((*o)[0] == '*')
+				printf("  outputs: one per input, SLOT%s\n", *o + 1);
+			else
+				printf("  output %s\n", *o);
 		if (!(*k)->outputs)
 			printf("  outputs: declared in the recipe\n");
 	}

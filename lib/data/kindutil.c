@@ -290,9 +290,9 @@ cleanup:
 
 int fl_kind_fit_input(const fl_step_ctx *ctx, size_t *out, fl_err *err)
 {
-	const char *fit = "train";
+	const char *fit = NULL;
 	char names[1024] = "";
-	size_t len = strlen(fit);
+	size_t len;
 	int rc;
 
 	if ((rc = fl_kparam_str(ctx, "fit", &fit, err)) < 0)

@@ -80,7 +80,7 @@ static int patch(json_t **out, const json_t *tf, const char *skip)
 	for (i = json_array_size(cols); skip && i-- > 0;)
 		if (names_col(json_array_get(cols, i), skip))
 			json_array_remove(cols, i);
-	if (!strcmp(kind, "select")) {
+	if (!strcmp(kind, "select") && json_is_array(cols)) {
 		if (json_array_append_new(cols, json_string(ROW_COL)) < 0) {
 			json_decref(c);
 			return FL_ENOMEM;

@@ -521,6 +521,18 @@ static int store_outputs(fl_run *run, size_t s, const char *tmp, json_t **out,
 	return 0;
 }
 
+/* Does a step's message already say which step it is ("step 'NAME'"
+ * at its start, or after a file:line:column)? */
+static int names_step(const char *msg, const char *name)
+{
+	char needle[256];
+
+	if (!strncmp(msg, "step '", 6))
+		return 1;
+	snprintf(needle, sizeof(needle), "step '%s'", name);
+	return strstr(msg, needle) != NULL;
+}
+
 static int call_kind(fl_run *run, size_t s, const char *tmp, fl_err *err)
 {
 	const fl_step_def *def = &run->r->steps[s];
@@ -548,7 +560,7 @@ static int call_kind(fl_run *run, size_t s, const char *tmp, fl_err *err)
 		rc = def->kind->run(&ctx, err);
 	for (size_t i = 0; i < def->n_inputs; i++)
 		free(paths[i]);
-	if (rc < 0 && rc != FL_EINTR && strncmp(err->msg, "step '", 6))
+	if (rc < 0 && rc != FL_EINTR && !names_step(err->msg, def->name))
 		fl_err_wrap(err, "step '%s'", def->name);
 	return rc;
 }
