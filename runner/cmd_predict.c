@@ -1,79 +1,110 @@
-/* cmd_predict.c - `floe predict MODEL DATA [-o OUT]`: apply a model file to
- * a CSV/HDF5 file and write one row of outputs per input row. */
+/* cmd_predict.c - `floe predict MODEL|RECIPE[:STEP] DATA|- [-o OUT|-]`:
+ * apply a model file, or the chosen model of a recipe's develop step, to
+ * a CSV/HDF5/netCDF file or standard input, one row of outputs per input
+ * row. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "data/table.h"
-#include "ml/mldata.h"
-#include "ml/model.h"
+#include "develop/apply.h"
+#include "develop/locate.h"
 #include "mlcli.h"
 
-static int predict(const char *model, const char *data, const char *out, int proba,
-		   int threads, fl_err *err)
+/* The model file `spec` names: itself, or a recipe's chosen model. */
+static int model_path(const char *spec, int threads, char **path, fl_err *err)
 {
-	fl_model *m = NULL;
-	fl_dataset *ds = NULL;
-	fl_table *t = NULL;
-	int rc;
+	char *recipe = NULL, *step = NULL;
+	int rc = fl_locate_parse(spec, &recipe, &step, err);
 
-	if ((rc = fl_model_load(&m, model, err)) == 0 &&
-	    (rc = fl_mldata_load_apply(&ds, data, NULL, m, threads, err)) == 0 &&
-	    (rc = fl_mldata_predictions(&t, m, ds, proba, threads, err)) < 0)
-		fl_err_wrap(err, "applying %s to %s", model, data);
-	if (rc == 0 && out)
-		rc = fl_mldata_write(t, out, err);
-	else if (rc == 0 && mlcli_print_table(stdout, t) < 0)
+	*path = NULL;
+	if (rc == 0 && !(*path = strdup(spec)))
+		rc = fl_err_set(err, FL_ENOMEM, "out of memory");
+	else if (rc == 1)
+		rc = fl_locate_model(recipe, step, threads, path, err);
+	free(recipe);
+	free(step);
+	return rc < 0 ? rc : 0;
+}
+
+static int predict(const char *spec, const char *data, const char *out, fl_apply_opts *o,
+		   fl_err *err)
+{
+	fl_table *t = NULL;
+	char *model = NULL;
+	int rc, to_stdout = !out || !strcmp(out, "-");
+
+	if ((rc = model_path(spec, o->n_threads, &model, err)) == 0)
+		rc = fl_apply_file(model, data, to_stdout ? NULL : out, &t, o, err);
+	if (rc == 0 && to_stdout && mlcli_print_table(stdout, t) < 0)
 		rc = fl_err_set(err, FL_EIO, "writing to standard output failed");
 	fl_table_free(t);
-	fl_dataset_free(ds);
-	fl_model_free(m);
+	free(model);
 	return rc;
 }
 
 static int run(const fl_cmd *cmd, int argc, char **argv)
 {
-	enum { O_THREADS = 256, O_PROBA };
+	enum { O_THREADS = 256, O_PROBA, O_ID };
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "proba", no_argument, NULL, O_PROBA },
+		{ "id", required_argument, NULL, O_ID },
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ 0, 0, 0, 0 },
 	};
-	const char *out = NULL;
-	int c, code = 0, threads = 0, proba = 0;
+	const char *out = NULL, *ids[64];
+	fl_apply_opts o = FL_APPLY_OPTS_INIT;
+	int c, code = 0;
 	fl_err err = FL_ERR_INIT;
 
+	o.row_ids = 0;
+	o.id = ids;
 	while ((c = cli_getopt(cmd, argc, argv, "o:", opts, &code)) != -1) {
 		if (c == '?')
 			return code;
 		if (c == 'o')
 			out = optarg;
 		if (c == O_PROBA)
-			proba = 1;
-		if (c == O_THREADS && !(threads = cli_parse_threads(optarg)))
+			o.proba = 1;
+		if (c == O_ID && o.n_id == 64)
+			return cli_usage_error(cmd, "at most 64 --id columns");
+		if (c == O_ID)
+			ids[o.n_id++] = optarg;
+		if (c == O_THREADS && !(o.n_threads = cli_parse_threads(optarg)))
 			return cli_usage_error(cmd, "--threads needs a whole number >= 1, not '%s'",
 					       optarg);
 	}
 	if (argc - optind != 2)
-		return cli_usage_error(cmd, "expected MODEL and DATA");
+		return cli_usage_error(cmd, "expected MODEL (or RECIPE[:STEP]) and DATA (or -)");
 	cli_install_log(0);
-	if (predict(argv[optind], argv[optind + 1], out, proba, threads, &err) < 0)
+	if (predict(argv[optind], argv[optind + 1], out, &o, &err) < 0)
 		return cli_fail(&err);
 	return FL_EXIT_OK;
 }
 
 const fl_cmd fl_cmd_predict = {
-	"predict", "apply a model file to a CSV or HDF5 file",
-	"floe predict MODEL DATA [-o OUT] [--proba] [--threads N]",
+	"predict", "apply a model file or a recipe's chosen model to data",
+	"floe predict MODEL|RECIPE[:STEP] DATA|- [-o OUT|-] [--proba] [--id COL]... [--threads N]",
 	"Writes one row per input row: 'prediction' (the class or value),\n"
-	"'cluster' (k-means) or pc1..pcK (PCA). The data must have exactly the\n"
-	"model's feature columns in the model's order; a column named like the\n"
-	"training label is ignored. A mismatch is an error naming the missing,\n"
-	"extra or reordered features.\n"
+	"'cluster' (k-means) or pc1..pcK (PCA). MODEL is a model file, or a\n"
+	"recipe (RECIPE.yaml, or RECIPE.yaml:STEP when it has several develop\n"
+	"steps): its develop step's chosen model, which must be up to date.\n"
+	"A model from a recipe re-applies the prepare transforms fitted on the\n"
+	"training data (impute, encode, scale, dropna...) to DATA first, so DATA\n"
+	"is raw data like the recipe's input. DATA is CSV, HDF5 or netCDF, or '-'\n"
+	"for standard input (CSV or HDF5). The features must match the model's:\n"
+	"a mismatch is an error naming the missing or extra columns, or a\n"
+	"category the model never saw. A column named like the training label is\n"
+	"ignored.\n"
 	"\noptions:\n"
 	"  -o, --output OUT  write to OUT (.h5/.hdf5: a floe HDF5 table, else CSV;\n"
-	"                    atomically); default: CSV on standard output\n"
+	"                    atomically); '-' or none: CSV on standard output\n"
 	"  --proba           classifiers: add a proba_<class> column per class\n"
+	"  --id COL          copy input column COL beside the predictions (repeat\n"
+	"                    for several)\n"
 	"  --threads N       threads (default: all cores)\n",
 	run,
 };

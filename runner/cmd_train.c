@@ -176,12 +176,12 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 	"  logistic_regression  binary/multinomial, L2 (C, max_iter, tol)\n"        \
 	"  pca                  n_components, svd_solver, whiten\n"                 \
 	"  kmeans               n_clusters, n_init, max_iter, tol\n"                 \
-	"  mlp                  neural network classifier (hidden_layer_sizes,\n"   \
-	"                       activation, solver, alpha, max_iter, ...)\n"          \
-	"  mlp_regressor        neural network regressor (same parameters)\n"          \
 	"  random_forest        classifier: n_estimators, max_depth, max_features,\n" \
 	"                       min_samples_split/leaf, class_weight, oob_score\n"  \
-	"  random_forest_regressor  the same for a numeric target (no class_weight)\n"
+	"  random_forest_regressor  the same for a numeric target (no class_weight)\n" \
+	"  mlp                  neural network classifier (hidden_layer_sizes,\n"   \
+	"                       activation, solver, alpha, max_iter, ...)\n"          \
+	"  mlp_regressor        neural network regressor (same parameters)\n"
 
 const fl_cmd fl_cmd_train = {
 	"train", "fit a model on a CSV or HDF5 file and print held-out metrics",

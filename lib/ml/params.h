@@ -3,8 +3,8 @@
  * NAME=VALUE` or a recipe) are checked against it and completed with the
  * defaults into one JSON object, which is what fits read and model files
  * store. */
-#ifndef FL_PARAMS_H
-#define FL_PARAMS_H
+#ifndef FL_ML_PARAMS_H
+#define FL_ML_PARAMS_H
 
 #include <jansson.h>
 #include <stddef.h>

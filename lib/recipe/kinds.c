@@ -16,6 +16,8 @@ const fl_step_kind *const fl_step_kinds[] = {
 	&fl_kind_split,
 	&fl_kind_kfold,
 	&fl_kind_rebalance,
+	&fl_kind_develop,
+	&fl_kind_implement,
 	/* add new kinds here, one row each: &fl_kind_<name>, */
 	NULL,
 };

@@ -18,6 +18,8 @@ extern const fl_step_kind fl_kind_scale; /* data/kind_scale.c */
 extern const fl_step_kind fl_kind_split; /* data/kind_split.c */
 extern const fl_step_kind fl_kind_kfold; /* data/kind_kfold.c */
 extern const fl_step_kind fl_kind_rebalance; /* data/kind_rebalance.c */
+extern const fl_step_kind fl_kind_develop; /* develop/kind_develop.c */
+extern const fl_step_kind fl_kind_implement; /* develop/kind_implement.c */
 
 /* The table, NULL-terminated. */
 extern const fl_step_kind *const fl_step_kinds[];

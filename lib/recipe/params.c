@@ -17,6 +17,7 @@ const char *fl_param_type_name(fl_param_type t)
 	case FL_PARAM_INT_LIST: return "list of whole numbers";
 	case FL_PARAM_FLOAT_LIST: return "list of numbers";
 	case FL_PARAM_MAP: return "mapping of names to values";
+	case FL_PARAM_ANY: return "any value";
 	}
 	return "?";
 }
@@ -70,6 +71,36 @@ static int scalar_json(json_t **out, fl_param_type t, const fl_value *v,
 	return rc;
 }
 
+/* The JSON form of an ANY value: the same tree, scalars as their text
+ * (null scalars as JSON null). */
+static int any_json(json_t **out, const fl_value *v, fl_err *err)
+{
+	json_t *c;
+	int rc;
+
+	*out = NULL;
+	if (v->type == FL_VALUE_SCALAR) {
+		*out = !v->quoted && fl_value_is_null(v) ? json_null() : json_string(v->text);
+		return *out ? 0 : fl_err_set(err, FL_ENOMEM, "out of memory");
+	}
+	if (!(c = v->type == FL_VALUE_SEQ ? json_array() : json_object()))
+		return fl_err_set(err, FL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < v->n; i++) {
+		json_t *item = NULL;
+		if ((rc = any_json(&item, v->items[i], err)) < 0) {
+			json_decref(c);
+			return rc;
+		}
+		if (v->type == FL_VALUE_SEQ ? json_array_append_new(c, item)
+					    : json_object_set_new(c, v->keys[i]->text, item)) {
+			json_decref(c);
+			return fl_err_set(err, FL_ENOMEM, "out of memory");
+		}
+	}
+	*out = c;
+	return 0;
+}
+
 /* The JSON form of a value of type `t` (lists and maps included). */
 static int value_json(json_t **out, fl_param_type t, const fl_value *v,
 		      const char *name, fl_err *err)
@@ -82,6 +113,8 @@ static int value_json(json_t **out, fl_param_type t, const fl_value *v,
 	json_t *c;
 	int rc;
 
+	if (t == FL_PARAM_ANY)
+		return any_json(out, v, err);
 	snprintf(what, sizeof(what), "parameter '%s'", name);
 	if (v->type != want)
 		return fl_value_error(err, v, FL_EINVAL, "parameter '%s' must be a %s",

@@ -1,7 +1,7 @@
 /* params.h - a step's `params:` checked against its kind's schema, and
  * their canonical form (the part of the step key that holds parameters). */
-#ifndef FL_PARAMS_H
-#define FL_PARAMS_H
+#ifndef FL_RECIPE_PARAMS_H
+#define FL_RECIPE_PARAMS_H
 
 #include <jansson.h>
 

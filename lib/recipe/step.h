@@ -52,7 +52,13 @@
 
 /* Parameter types. Lists are YAML sequences of the scalar type; MAP is a
  * mapping from names to scalars (e.g. per-column settings) that the kind
- * interprets itself (its check function validates it). */
+ * interprets itself (its check function validates it). ANY is any YAML
+ * value, nested to any depth (e.g. a list of model candidates, each a
+ * mapping holding lists): the schema checks nothing, the kind's check
+ * function validates it and reads it with the fl_value functions. Its
+ * canonical form (the key) keeps the structure, with every scalar as its
+ * text: `C: [1, 10]` and `C: ["1", "10"]` give the same key, `1` and `1.0`
+ * do not (they only re-run the step). */
 typedef enum fl_param_type {
 	FL_PARAM_STRING = 0,
 	FL_PARAM_INT = 1,         /* whole number (int64) */
@@ -62,6 +68,7 @@ typedef enum fl_param_type {
 	FL_PARAM_INT_LIST = 5,
 	FL_PARAM_FLOAT_LIST = 6,
 	FL_PARAM_MAP = 7,         /* name -> scalar, kept as text */
+	FL_PARAM_ANY = 8,         /* any YAML value; the kind checks it */
 } fl_param_type;
 
 /* One parameter of a kind's schema (the key under a step's `params:`). */

@@ -120,6 +120,7 @@ static const fl_param_spec spec[] = {
 	{ "fit", FL_PARAM_BOOL, 0, NULL, "fit it" },
 	{ "sizes", FL_PARAM_INT_LIST, 0, NULL, "layer sizes" },
 	{ "cols", FL_PARAM_MAP, 0, NULL, "per column" },
+	{ "grid", FL_PARAM_ANY, 0, NULL, "nested" },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -167,6 +168,35 @@ static void test_params(void **state)
 	assert_string_equal(err.msg, "p.yaml:2:8: parameter 'sizes' must be a list of whole numbers");
 }
 
+/* ANY: any nesting, scalars as text, the kind checks the content. */
+static void test_params_any(void **state)
+{
+	fl_err err = FL_ERR_INIT;
+	char *a, *b, *c;
+
+	(void)state;
+	a = canon("n: 1\ngrid:\n  - {kind: ridge, params: {alpha: [1, 10], x: ~}}\n  - kmeans\n",
+		  &err);
+	assert_non_null(a);
+	assert_string_equal(a, "{\"alpha\":1.0,\"grid\":[{\"kind\":\"ridge\",\"params\":"
+			       "{\"alpha\":[\"1\",\"10\"],\"x\":null}},\"kmeans\"],\"n\":1}");
+	b = canon("n: 1\ngrid: [{params: {x: null, alpha: ['1', \"10\"]}, kind: ridge}, kmeans]\n",
+		  &err);
+	assert_non_null(b);
+	assert_string_equal(a, b); /* flow or block, quoted or not, key order */
+	c = canon("n: 1\ngrid: [{kind: ridge, params: {alpha: [1, 100]}}, kmeans]\n", &err);
+	assert_non_null(c);
+	assert_string_not_equal(a, c); /* a different value, a different key */
+	free(a);
+	free(b);
+	free(c);
+	a = canon("n: 1\ngrid: 3\n", &err); /* a scalar is a value too */
+	assert_non_null(a);
+	assert_string_equal(a, "{\"alpha\":1.0,\"grid\":\"3\",\"n\":1}");
+	free(a);
+	assert_string_equal(fl_param_type_name(FL_PARAM_ANY), "any value");
+}
+
 static void test_kind_table(void **state)
 {
 	(void)state;
@@ -185,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_topological_order),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_params_any),
 		cmocka_unit_test(test_kind_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
