@@ -6,9 +6,13 @@
 
 extern const fl_cmd fl_cmd_version;
 extern const fl_cmd fl_cmd_hash;
+extern const fl_cmd fl_cmd_features;
+extern const fl_cmd fl_cmd_detect;
 
 const fl_cmd *const fl_commands[] = {
 	&fl_cmd_version,
 	&fl_cmd_hash,
+	&fl_cmd_features,
+	&fl_cmd_detect,
 	NULL,
 };

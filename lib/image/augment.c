@@ -125,6 +125,9 @@ int fl_rebalance_plan(const int *labels, size_t n, size_t n_classes,
 	*n_out = 0;
 	if (o->max_shift < 0 || o->max_shift > 8)
 		rc = fl_err_set(err, FL_EINVAL, "max_shift must be 0..8, not %d", o->max_shift);
+	else if (o->min_per_class && o->max_per_class && o->min_per_class > o->max_per_class)
+		rc = fl_err_set(err, FL_EINVAL, "min_per_class %zu is above max_per_class %zu",
+				o->min_per_class, o->max_per_class);
 	else if (o->min_per_class && !o->flip && !o->rotate && !o->max_shift)
 		rc = fl_err_set(err, FL_EINVAL, "augmentation needs flips, rotations or shifts");
 	if (rc < 0)
