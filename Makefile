@@ -5,7 +5,8 @@ DESTDIR ?=
 BUILD   ?= build
 CC      ?= cc
 
-PKGS := yaml-0.1 libarchive libcrypto hdf5-serial openblas jansson netcdf zlib
+PKGS := yaml-0.1 libarchive libcrypto hdf5-serial openblas jansson netcdf zlib \
+	libpng libtiff-4 sndfile fftw3f
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 

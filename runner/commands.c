@@ -23,6 +23,8 @@ extern const fl_cmd fl_cmd_verify;
 extern const fl_cmd fl_cmd_unpack;
 extern const fl_cmd fl_cmd_key;
 extern const fl_cmd fl_cmd_exec_step;
+extern const fl_cmd fl_cmd_features;
+extern const fl_cmd fl_cmd_detect;
 
 const fl_cmd *const fl_commands[] = {
 	&fl_cmd_version,
@@ -44,5 +46,7 @@ const fl_cmd *const fl_commands[] = {
 	&fl_cmd_unpack,
 	&fl_cmd_key,
 	&fl_cmd_exec_step,
+	&fl_cmd_features,
+	&fl_cmd_detect,
 	NULL,
 };

@@ -1,0 +1,191 @@
+/* sound.c - reading sound files with libsndfile, mixdown, whole-file load. */
+#define _GNU_SOURCE
+#include "audio/sound.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <sndfile.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audio/resample.h"
+#include "core/atomic.h"
+
+const char *const fl_sound_exts[] = { "wav", "flac", "ogg", "aif", "aiff", "au", NULL };
+
+#define BLOCK 65536
+
+struct fl_sound {
+	SNDFILE *sf;      /* libsndfile handle */
+	int channels;
+	float *inter;     /* interleaved block, BLOCK * channels */
+	char *path;       /* for messages */
+	int64_t done;     /* frames read so far */
+};
+
+/* sf_strerror(NULL) reports the last open failure through a global, so
+ * opening is serialised to keep the message with its file. */
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int check_info(const char *path, const SF_INFO *in, fl_err *err)
+{
+	if (in->samplerate <= 0)
+		return fl_err_set(err, FL_EINVAL, "%s: sample rate is %d", path, in->samplerate);
+	if (in->channels <= 0)
+		return fl_err_set(err, FL_EINVAL, "%s: no channels", path);
+	if (in->frames <= 0)
+		return fl_err_set(err, FL_EINVAL, "%s: no samples (zero length)", path);
+	return 0;
+}
+
+int fl_sound_open(const char *path, fl_sound **out, fl_sound_info *info, fl_err *err)
+{
+	SF_INFO in;
+	fl_sound *s = NULL;
+	int rc;
+
+	*out = NULL;
+	memset(&in, 0, sizeof(in));
+	pthread_mutex_lock(&open_lock);
+	SNDFILE *sf = sf_open(path, SFM_READ, &in);
+	if (!sf)
+		rc = fl_err_set(err, FL_EINVAL, "%s: not a readable sound file (%s)", path,
+				sf_strerror(NULL));
+	pthread_mutex_unlock(&open_lock);
+	if (!sf)
+		return rc;
+	if ((rc = check_info(path, &in, err)) < 0) {
+		sf_close(sf);
+		return rc;
+	}
+	if (!(s = calloc(1, sizeof(*s))) ||
+	    !(s->inter = malloc((size_t)BLOCK * in.channels * sizeof(float))) ||
+	    !(s->path = strdup(path))) {
+		sf_close(sf);
+		fl_sound_close(s);
+		return fl_err_set(err, FL_ENOMEM, "out of memory");
+	}
+	s->sf = sf;
+	s->channels = in.channels;
+	info->rate = in.samplerate;
+	info->channels = in.channels;
+	info->frames = in.frames;
+	*out = s;
+	return 0;
+}
+
+int fl_sound_read(fl_sound *s, float *buf, size_t max, size_t *got, fl_err *err)
+{
+	size_t want = max < BLOCK ? max : BLOCK;
+	sf_count_t n = sf_readf_float(s->sf, s->inter, (sf_count_t)want);
+
+	*got = 0;
+	if (n < 0 || (n == 0 && sf_error(s->sf) != SF_ERR_NO_ERROR))
+		return fl_err_set(err, FL_EINVAL, "%s: read error (%s)", s->path, sf_strerror(s->sf));
+	for (sf_count_t i = 0; i < n; i++) {
+		float acc = 0;
+		for (int c = 0; c < s->channels; c++)
+			acc += s->inter[i * s->channels + c];
+		if (!isfinite(acc))
+			return fl_err_set(err, FL_EINVAL, "%s: sample %lld is not a finite number",
+					  s->path, (long long)(s->done + i));
+		buf[i] = acc / s->channels;
+	}
+	s->done += n;
+	*got = (size_t)n;
+	return 0;
+}
+
+void fl_sound_close(fl_sound *s)
+{
+	if (!s)
+		return;
+	if (s->sf)
+		sf_close(s->sf);
+	free(s->inter);
+	free(s->path);
+	free(s);
+}
+
+int fl_signal_load(const char *path, int rate, fl_signal **out, fl_err *err)
+{
+	fl_sound *s = NULL;
+	fl_resampler *r = NULL;
+	fl_sound_info info;
+	fl_signal *sig = NULL;
+	float *block = NULL, *buf = NULL;
+	size_t len = 0, cap = 0, got = 0;
+	int rc;
+
+	*out = NULL;
+	if ((rc = fl_sound_open(path, &s, &info, err)) < 0)
+		return rc;
+	if ((rc = fl_resampler_new(info.rate, rate > 0 ? rate : info.rate, &r, err)) < 0)
+		goto cleanup;
+	if (!(block = malloc(BLOCK * sizeof(float))) || !(sig = calloc(1, sizeof(*sig)))) {
+		rc = fl_err_set(err, FL_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	do {
+		if ((rc = fl_sound_read(s, block, BLOCK, &got, err)) < 0 ||
+		    (rc = fl_resampler_push(r, block, got, &buf, &len, &cap, err)) < 0)
+			goto cleanup;
+	} while (got > 0);
+	if ((rc = fl_resampler_finish(r, &buf, &len, &cap, err)) < 0)
+		goto cleanup;
+	if (len == 0) {
+		rc = fl_err_set(err, FL_EINVAL, "%s: no samples (zero length)", path);
+		goto cleanup;
+	}
+	sig->x = buf;
+	sig->n = len;
+	sig->rate = rate > 0 ? rate : info.rate;
+	buf = NULL;
+	*out = sig;
+	sig = NULL;
+cleanup:
+	fl_sound_close(s);
+	fl_resampler_free(r);
+	free(block);
+	free(buf);
+	fl_signal_free(sig);
+	return rc;
+}
+
+int fl_signal_write_wav(const fl_signal *sig, const char *path, fl_err *err)
+{
+	fl_afile *af = NULL;
+	SF_INFO in = { 0 };
+	SNDFILE *sf;
+	int rc;
+
+	if ((rc = fl_afile_open(&af, path, err)) < 0)
+		return rc;
+	in.samplerate = sig->rate;
+	in.channels = 1;
+	in.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+	if (!(sf = sf_open(fl_afile_tmp_path(af), SFM_WRITE, &in))) {
+		fl_afile_abort(af);
+		return fl_err_set(err, FL_EIO, "%s: cannot write WAV (%s)", path, sf_strerror(NULL));
+	}
+	sf_command(sf, SFC_SET_CLIPPING, NULL, SF_TRUE);
+	if (sf_writef_float(sf, sig->x, (sf_count_t)sig->n) != (sf_count_t)sig->n) {
+		rc = fl_err_set(err, FL_EIO, "%s: writing WAV (%s)", path, sf_strerror(sf));
+		sf_close(sf);
+		fl_afile_abort(af);
+		return rc;
+	}
+	if (sf_close(sf) != 0) {
+		fl_afile_abort(af);
+		return fl_err_set(err, FL_EIO, "%s: closing WAV", path);
+	}
+	return fl_afile_commit(af, err);
+}
+
+void fl_signal_free(fl_signal *s)
+{
+	if (!s)
+		return;
+	free(s->x);
+	free(s);
+}

@@ -1,0 +1,194 @@
+/* test_media.c - scanning data folders (order, layouts, empty and single
+ * classes under skip and fail), labels from CSV, feature-matrix CSV. */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/atomic.h"
+#include "core/log.h"
+#include "media/featmat.h"
+#include "media/fileset.h"
+#include "testutil.h"
+
+static const char *const exts[] = { "png", "wav", NULL };
+static int n_warnings;
+static char last_warning[512];
+
+static void count_warn(void *ud, fl_log_level level, const char *msg)
+{
+	(void)ud;
+	if (level == FL_LOG_WARN) {
+		n_warnings++;
+		snprintf(last_warning, sizeof(last_warning), "%s", msg);
+	}
+}
+
+static void touch(const char *dir, const char *rel)
+{
+	char p[4096], *slash;
+	fl_err err = FL_ERR_INIT;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	slash = strrchr(p, '/');
+	*slash = '\0';
+	assert_int_equal(fl_mkdir_p(p, &err), 0);
+	*slash = '/';
+	tu_write(p, "x");
+}
+
+static void test_labelled_scan(void **state)
+{
+	char *dir = tu_tmpdir();
+	fl_fileset_opts o = { exts, FL_LAYOUT_AUTO, FL_BAD_FAIL };
+	fl_fileset *s = NULL;
+	fl_err err = FL_ERR_INIT;
+	char want[4096];
+
+	(void)state;
+	touch(dir, "b_diatom/2.png");
+	touch(dir, "b_diatom/10.PNG");
+	touch(dir, "a_copepod/x.png");
+	touch(dir, "a_copepod/notes.txt");
+	touch(dir, "a_copepod/.hidden.png");
+	touch(dir, "Z_upper/1.png");
+	touch(dir, "stray.png");
+	fl_log_set_handler(count_warn, NULL);
+	n_warnings = 0;
+	assert_int_equal(fl_fileset_scan(dir, &o, &s, &err), 0);
+	assert_int_equal(n_warnings, 1); /* the stray file */
+	assert_int_equal(s->n_classes, 3);
+	assert_string_equal(s->classes[0], "Z_upper"); /* bytewise order */
+	assert_string_equal(s->classes[1], "a_copepod");
+	assert_int_equal(s->n, 4);
+	snprintf(want, sizeof(want), "%s/b_diatom/10.PNG", dir);
+	assert_string_equal(s->paths[2], want);
+	assert_int_equal(s->labels[3], 2);
+	fl_fileset_free(s);
+	o.layout = FL_LAYOUT_UNLABELLED;
+	assert_int_equal(fl_fileset_scan(dir, &o, &s, &err), 0);
+	assert_int_equal(s->n, 1);
+	assert_int_equal(s->labels[0], -1);
+	fl_fileset_free(s);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+static void test_empty_and_single_class(void **state)
+{
+	char *dir = tu_tmpdir(), p[4096];
+	fl_fileset_opts o = { exts, FL_LAYOUT_AUTO, FL_BAD_FAIL };
+	fl_fileset *s = NULL;
+	fl_err err = FL_ERR_INIT;
+
+	(void)state;
+	touch(dir, "copepod/1.png");
+	snprintf(p, sizeof(p), "%s/empty_class", dir);
+	assert_int_equal(fl_mkdir_p(p, &err), 0);
+	assert_int_equal(fl_fileset_scan(dir, &o, &s, &err), FL_EINVAL);
+	assert_non_null(strstr(err.msg, "empty_class: empty class folder"));
+	o.on_bad = FL_BAD_SKIP;
+	n_warnings = 0;
+	fl_log_set_handler(count_warn, NULL);
+	assert_int_equal(fl_fileset_scan(dir, &o, &s, &err), 0);
+	assert_int_equal(n_warnings, 2); /* the empty class, then a single class */
+	assert_non_null(strstr(last_warning, "only one class ('copepod')"));
+	assert_int_equal(s->n_classes, 1);
+	fl_fileset_free(s);
+	o.on_bad = FL_BAD_FAIL;
+	snprintf(p, sizeof(p), "%s/empty_class", dir);
+	tu_rmrf(p);
+	assert_int_equal(fl_fileset_scan(dir, &o, &s, &err), FL_EINVAL);
+	assert_non_null(strstr(err.msg, "only one class"));
+	snprintf(p, sizeof(p), "%s/nothing", dir);
+	assert_int_equal(fl_mkdir_p(p, &err), 0);
+	assert_int_equal(fl_fileset_scan(p, &o, &s, &err), FL_EINVAL);
+	assert_non_null(strstr(err.msg, "no input files"));
+	assert_int_equal(fl_fileset_scan("/nonexistent/x", &o, &s, &err), FL_ENOTFOUND);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+static void test_labels_csv(void **state)
+{
+	char *dir = tu_tmpdir(), p[4096];
+	fl_fileset_opts o = { exts, FL_LAYOUT_AUTO, FL_BAD_FAIL };
+	fl_fileset *s = NULL;
+	fl_err err = FL_ERR_INIT;
+
+	(void)state;
+	touch(dir, "wav/a.wav");
+	touch(dir, "wav/b.wav");
+	touch(dir, "wav/c.wav");
+	snprintf(p, sizeof(p), "%s/labels.csv", dir);
+	tu_write(p, "file,category,label\r\nwav/a.wav,\"x, y\",whale\nwav/c.wav,z,noise\n");
+	snprintf(p, sizeof(p), "%s/wav", dir);
+	assert_int_equal(fl_fileset_scan(p, &o, &s, &err), 0);
+	snprintf(p, sizeof(p), "%s/labels.csv", dir);
+	assert_int_equal(fl_fileset_label_csv(s, p, FL_BAD_FAIL, &err), FL_EINVAL);
+	assert_non_null(strstr(err.msg, "b.wav: no label"));
+	fl_fileset_free(s);
+	snprintf(p, sizeof(p), "%s/wav", dir);
+	assert_int_equal(fl_fileset_scan(p, &o, &s, &err), 0);
+	snprintf(p, sizeof(p), "%s/labels.csv", dir);
+	assert_int_equal(fl_fileset_label_csv(s, p, FL_BAD_SKIP, &err), 0);
+	assert_int_equal(s->n, 2);
+	assert_int_equal(s->n_classes, 2);
+	assert_string_equal(s->classes[s->labels[0]], "whale");
+	assert_string_equal(s->classes[s->labels[1]], "noise");
+	fl_fileset_free(s);
+	tu_write(p, "name,label\n");
+	snprintf(p, sizeof(p), "%s/wav", dir);
+	assert_int_equal(fl_fileset_scan(p, &o, &s, &err), 0);
+	snprintf(p, sizeof(p), "%s/labels.csv", dir);
+	assert_int_equal(fl_fileset_label_csv(s, p, FL_BAD_SKIP, &err), FL_EINVAL);
+	assert_non_null(strstr(err.msg, "labels.csv:1:"));
+	fl_fileset_free(s);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+static void test_featmat_csv(void **state)
+{
+	char *dir = tu_tmpdir(), p[4096], *text = NULL;
+	fl_featmat *m = NULL;
+	fl_err err = FL_ERR_INIT;
+	unsigned char keep[3] = { 1, 0, 1 };
+
+	(void)state;
+	assert_int_equal(fl_featmat_new(&m, 3, 1, 2, 1, &err), 0);
+	fl_featmat_set_id_name(m, 0, "path", &err);
+	fl_featmat_set_col_name(m, 0, "a", &err);
+	fl_featmat_set_col_name(m, 1, "b", &err);
+	for (size_t r = 0; r < 3; r++) {
+		fl_featmat_set_id(m, r, 0, r == 2 ? "x,\"y\"" : "plain", &err);
+		fl_featmat_set_label(m, r, "c", &err);
+		fl_featmat_row(m, r)[0] = 0.1 * (double)r;
+		fl_featmat_row(m, r)[1] = -0.0;
+	}
+	fl_featmat_filter(m, keep);
+	snprintf(p, sizeof(p), "%s/m.csv", dir);
+	assert_int_equal(fl_featmat_write_csv(m, p, &err), 0);
+	assert_int_equal(fl_read_file(p, &text, NULL, &err), 0);
+	assert_string_equal(text, "path,a,b,label\nplain,0,0,c\n\"x,\"\"y\"\"\",0.2,0,c\n");
+	free(text);
+	fl_featmat_free(m);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_labelled_scan),
+		cmocka_unit_test(test_empty_and_single_class),
+		cmocka_unit_test(test_labels_csv),
+		cmocka_unit_test(test_featmat_csv),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
