@@ -23,6 +23,7 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 		{ "no-data", no_argument, NULL, 'n' },
 		{ "sign", required_argument, NULL, 's' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "with-image", no_argument, NULL, 'i' },
 		{ 0, 0, 0, 0 },
 	};
 	fl_runpack_opts o = FL_RUNPACK_OPTS_INIT;
@@ -40,6 +41,8 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 			o.no_data = 1;
 		if (c == 's')
 			o.sign_key = optarg;
+		if (c == 'i')
+			o.with_image = 1;
 		if (c == 't' && !(o.n_threads = cli_parse_threads(optarg)))
 			return cli_usage_error(cmd, "--threads needs a whole number >= 1, not '%s'",
 					       optarg);
@@ -50,6 +53,7 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 		return cli_fail(&err);
 	o.mtime = source_date_epoch();
 	o.progress = cli_progress(0);
+	cli_install_log(0);
 	if (fl_runpack_bundle(argv[optind], &o, &written, &d, &err) < 0) {
 		cli_progress_done();
 		return cli_fail(&err);
@@ -63,7 +67,7 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 
 const fl_cmd fl_cmd_bundle = {
 	"bundle", "pack a recipe's last run into one verifiable file",
-	"floe bundle RECIPE [-o FILE|DIR] [--no-data] [--sign KEY] [--threads N]",
+	"floe bundle RECIPE [-o FILE|DIR] [--no-data] [--with-image] [--sign KEY] [--threads N]",
 	"Writes a tar archive compressed with zstd holding the manifest, the recipe,\n"
 	"the lock, the inputs, every output, the step records and an RO-Crate\n"
 	"description (docs/bundles.md). Every step must be up to date. The same run\n"
@@ -73,6 +77,8 @@ const fl_cmd fl_cmd_bundle = {
 	"\noptions:\n"
 	"  -o, --output FILE|DIR  where to write (a folder: the default name in it)\n"
 	"  --no-data              keep only the inputs' digests and origins\n"
+	"  --with-image           store the image(s) the steps ran in (docker save),\n"
+	"                         so that `floe verify` can load them years later\n"
 	"  --sign KEY             sign the manifest with this Ed25519 private key\n"
 	"                         (`floe key generate`)\n"
 	"  --threads N            hash on N threads (default: all cores)\n",

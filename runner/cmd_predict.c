@@ -2,6 +2,7 @@
  * a CSV/HDF5 file and write one row of outputs per input row. */
 #include <stdio.h>
 
+#include "bundle/bundlemodel.h"
 #include "cli.h"
 #include "data/table.h"
 #include "ml/mldata.h"
@@ -16,7 +17,7 @@ static int predict(const char *model, const char *data, const char *out, int pro
 	fl_table *t = NULL;
 	int rc;
 
-	if ((rc = fl_model_load(&m, model, err)) == 0 &&
+	if ((rc = fl_bundle_model_open(&m, model, err)) == 0 &&
 	    (rc = fl_mldata_load_apply(&ds, data, NULL, m, threads, err)) == 0 &&
 	    (rc = fl_mldata_predictions(&t, m, ds, proba, threads, err)) < 0)
 		fl_err_wrap(err, "applying %s to %s", model, data);
@@ -65,6 +66,7 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 const fl_cmd fl_cmd_predict = {
 	"predict", "apply a model file to a CSV or HDF5 file",
 	"floe predict MODEL DATA [-o OUT] [--proba] [--threads N]",
+	"MODEL is a model file, or a bundle holding one (floe bundle).\n"
 	"Writes one row per input row: 'prediction' (the class or value),\n"
 	"'cluster' (k-means) or pc1..pcK (PCA). The data must have exactly the\n"
 	"model's feature columns in the model's order; a column named like the\n"

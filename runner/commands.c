@@ -21,6 +21,8 @@ extern const fl_cmd fl_cmd_inspect;
 extern const fl_cmd fl_cmd_verify;
 extern const fl_cmd fl_cmd_unpack;
 extern const fl_cmd fl_cmd_key;
+extern const fl_cmd fl_cmd_publish;
+extern const fl_cmd fl_cmd_embedded;
 extern const fl_cmd fl_cmd_exec_step;
 
 const fl_cmd *const fl_commands[] = {
@@ -41,6 +43,8 @@ const fl_cmd *const fl_commands[] = {
 	&fl_cmd_verify,
 	&fl_cmd_unpack,
 	&fl_cmd_key,
+	&fl_cmd_publish,
+	&fl_cmd_embedded,
 	&fl_cmd_exec_step,
 	NULL,
 };
