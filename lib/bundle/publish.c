@@ -41,6 +41,45 @@ static char *dq(const char *s)
 	return out;
 }
 
+extern char **environ;
+
+/* ENV lines for OpenBLAS: the kernels the bundle recorded
+ * (OPENBLAS_CORETYPE = its corename), and the publishing host's other
+ * OPENBLAS_* variables, as the docker executor passes them to steps: the
+ * image then computes the bits the bundle recorded. Appended to *text. */
+static int blas_env(const json_t *identity, char **text)
+{
+	const char *core = json_string_value(json_object_get(json_object_get(json_object_get(
+		json_object_get(identity, "environment"), "libraries"), "openblas"), "corename"));
+	char *t = NULL, *q;
+
+	for (char **e = environ; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		if (strncmp(*e, "OPENBLAS_", 9) || !eq || (core && !strncmp(*e,
+		    "OPENBLAS_CORETYPE=", 18)) || strspn(*e, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+		    (size_t)(eq - *e))
+			continue;
+		if (!(q = dq(eq + 1)) || asprintf(&t, "%sENV %.*s=%s\n", *text, (int)(eq - *e), *e,
+						  q) < 0) {
+			free(q);
+			return -1;
+		}
+		free(q);
+		free(*text);
+		*text = t;
+	}
+	if (core && *core) {
+		if (!(q = dq(core)) || asprintf(&t, "%sENV OPENBLAS_CORETYPE=%s\n", *text, q) < 0) {
+			free(q);
+			return -1;
+		}
+		free(q);
+		free(*text);
+		*text = t;
+	}
+	return 0;
+}
+
 static int write_dockerfile(const char *dir, const fl_bundle *b, const char *from,
 			    const char *model, fl_err *err)
 {
@@ -49,11 +88,11 @@ static int write_dockerfile(const char *dir, const fl_bundle *b, const char *fro
 							       "name"));
 	char hex[FL_SHA256_HEX_LEN + 1], *path = NULL, *text = NULL;
 	char *qm = dq(model ? model : ""), *qr = dq(recipe ? recipe : "");
-	int rc;
+	int rc, n = -1;
 
 	fl_digest_hex(&b->digest, hex);
-	if (!qm || !qr || asprintf(&path, "%s/Dockerfile", dir) < 0 ||
-	    asprintf(&text,
+	if (qm && qr && asprintf(&path, "%s/Dockerfile", dir) >= 0)
+		n = asprintf(&text,
 		     "# Written by floe publish: the bundle %s on floe's image.\n"
 		     "FROM %s\n"
 		     "COPY bundle.floe.tar.zst " FL_PUBLISH_BUNDLE "\n"
@@ -64,9 +103,11 @@ static int write_dockerfile(const char *dir, const fl_bundle *b, const char *fro
 		     "WORKDIR /work\n"
 		     "ENTRYPOINT [\"/usr/local/bin/floe\", \"embedded\"]\n"
 		     "CMD [\"help\"]\n",
-		     hex, from, qm, hex, qr, qm, from) < 0) {
-		rc = fl_err_set(err, FL_ENOMEM, "out of memory");
+		     hex, from, qm, hex, qr, qm, from);
+	if (n < 0)
 		text = NULL;
+	if (n < 0 || blas_env(id, &text) < 0) {
+		rc = fl_err_set(err, FL_ENOMEM, "out of memory");
 	} else {
 		rc = fl_write_file_atomic(path, text, strlen(text), err);
 	}

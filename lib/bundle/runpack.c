@@ -496,6 +496,8 @@ int fl_runpack_bundle(const char *recipe, const fl_runpack_opts *opts, char **wr
 	c.crate_in = json_array();
 	c.crate_out = json_array();
 	ro.n_threads = c.o->n_threads;
+	ro.executor = c.o->executor;
+	ro.image = c.o->image;
 	if ((rc = fl_recipe_load(&r, recipe, err)) < 0 || (rc = fl_run_open(&c.run, r, &ro, err)) < 0)
 		goto cleanup;
 	c.r = rp = r;

@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/sha256.h"
+#include "run/run.h"
 
 typedef struct fl_runpack_opts {
 	const char *out;             /* file or folder (NULL: the recipe's folder) */
@@ -22,9 +23,11 @@ typedef struct fl_runpack_opts {
 	const fl_progress *progress; /* may be NULL */
 	int with_image;              /* 1: `docker save` every step image into
 					FL_RUNPACK_IMAGE_DIR/<64 hex>.tar */
+	fl_executor executor;        /* as the run was made (`floe run --executor`) */
+	const char *image;           /* its --image, under FL_EXEC_DOCKER */
 } fl_runpack_opts;
 
-#define FL_RUNPACK_OPTS_INIT { NULL, 0, NULL, 0, 0, NULL, 0 }
+#define FL_RUNPACK_OPTS_INIT { NULL, 0, NULL, 0, 0, NULL, 0, FL_EXEC_AUTO, NULL }
 
 /* Where a bundle keeps the images its steps ran in (role "image"). */
 #define FL_RUNPACK_IMAGE_DIR ".floe/images"
