@@ -49,6 +49,11 @@ static void print_human(const fl_bundle *b, fl_bundle_sig sig, const char *key_i
 	printf("\n");
 	printf("inputs   %s\n", json_is_false(json_object_get(id, "data_embedded"))
 				      ? "digests and origins only (--no-data)" : "embedded");
+	size_t i;
+	json_array_foreach(json_object_get(id, "images"), i, v)
+		printf("image    %s (%s)\n", json_string_value(json_object_get(v, "id")),
+		       json_is_true(json_object_get(v, "embedded")) ? "inside: floe verify loads it"
+								  : "not inside: --with-image");
 	v = json_object_get(json_object_get(id, "environment"), "floe");
 	printf("made by  floe %s (%s) on %s\n", json_string_value(json_object_get(v, "version")),
 	       json_string_value(json_object_get(v, "commit")),

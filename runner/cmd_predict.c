@@ -1,5 +1,6 @@
-/* cmd_predict.c - `floe predict MODEL|RECIPE[:STEP] DATA|- [-o OUT|-]`:
- * apply a model file, or the chosen model of a recipe's develop step, to
+/* cmd_predict.c - `floe predict MODEL|BUNDLE|RECIPE[:STEP] DATA|- [-o OUT|-]`:
+ * apply a model file, a bundle's model, or the chosen model of a recipe's
+ * develop step, to
  * a CSV/HDF5/netCDF file or standard input, one row of outputs per input
  * row. */
 #define _POSIX_C_SOURCE 200809L
@@ -7,13 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle/bundlemodel.h"
 #include "cli.h"
 #include "data/table.h"
 #include "develop/apply.h"
 #include "develop/locate.h"
 #include "mlcli.h"
 
-/* The model file `spec` names: itself, or a recipe's chosen model. */
+/* The file `spec` names: itself (a model file or a bundle), or a recipe's
+ * chosen model. */
 static int model_path(const char *spec, int threads, char **path, fl_err *err)
 {
 	char *recipe = NULL, *step = NULL;
@@ -33,14 +36,18 @@ static int predict(const char *spec, const char *data, const char *out, fl_apply
 		   fl_err *err)
 {
 	fl_table *t = NULL;
+	fl_model *m = NULL;
 	char *model = NULL;
 	int rc, to_stdout = !out || !strcmp(out, "-");
 
-	if ((rc = model_path(spec, o->n_threads, &model, err)) == 0)
-		rc = fl_apply_file(model, data, to_stdout ? NULL : out, &t, o, err);
+	if ((rc = model_path(spec, o->n_threads, &model, err)) == 0 &&
+	    (rc = fl_bundle_model_open(&m, model, err)) == 0 &&
+	    (rc = fl_apply_model_to_file(m, data, to_stdout ? NULL : out, &t, o, err)) < 0)
+		fl_err_wrap(err, "%s", model);
 	if (rc == 0 && to_stdout && mlcli_print_table(stdout, t) < 0)
 		rc = fl_err_set(err, FL_EIO, "writing to standard output failed");
 	fl_table_free(t);
+	fl_model_free(m);
 	free(model);
 	return rc;
 }
@@ -86,10 +93,11 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 }
 
 const fl_cmd fl_cmd_predict = {
-	"predict", "apply a model file or a recipe's chosen model to data",
-	"floe predict MODEL|RECIPE[:STEP] DATA|- [-o OUT|-] [--proba] [--id COL]... [--threads N]",
+	"predict", "apply a model file, a bundle's model or a recipe's chosen model to data",
+	"floe predict MODEL|BUNDLE|RECIPE[:STEP] DATA|- [-o OUT|-] [--proba] [--id COL]... [--threads N]",
 	"Writes one row per input row: 'prediction' (the class or value),\n"
-	"'cluster' (k-means) or pc1..pcK (PCA). MODEL is a model file, or a\n"
+	"'cluster' (k-means) or pc1..pcK (PCA). MODEL is a model file, a bundle\n"
+	"holding one model (floe bundle), or a\n"
 	"recipe (RECIPE.yaml, or RECIPE.yaml:STEP when it has several develop\n"
 	"steps): its develop step's chosen model, which must be up to date.\n"
 	"A model from a recipe re-applies the prepare transforms fitted on the\n"

@@ -43,6 +43,8 @@ static void report(const fl_verify_result *r)
 			       json_real_value(json_object_get(o, "max_rel")));
 		printf("\n");
 	}
+	json_array_foreach(r->images_loaded, i, o)
+		printf("image      %s loaded from the bundle\n", json_string_value(o));
 	json_array_foreach(r->env_diffs, i, o)
 		printf("environment differs: %s\n", json_string_value(o));
 	if (r->sig != FL_BUNDLE_UNSIGNED)
@@ -60,6 +62,7 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "tolerance", required_argument, NULL, 'T' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "executor", required_argument, NULL, 'x' },
 		{ 0, 0, 0, 0 },
 	};
 	fl_verify_opts o = FL_VERIFY_OPTS_INIT;
@@ -74,6 +77,10 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 			o.pubkey = optarg;
 		if (c == 'T' && !parse_tolerance(optarg, &o.rel, &o.abs))
 			return cli_usage_error(cmd, "--tolerance wants rel=X,abs=Y, not '%s'", optarg);
+		if (c == 'x' && !strcmp(optarg, "local"))
+			o.executor = FL_EXEC_LOCAL;
+		else if (c == 'x' && strcmp(optarg, "auto"))
+			return cli_usage_error(cmd, "--executor is auto or local, not '%s'", optarg);
 		if (c == 't' && !(o.n_threads = cli_parse_threads(optarg)))
 			return cli_usage_error(cmd, "--threads needs a whole number >= 1, not '%s'",
 					       optarg);
@@ -94,19 +101,26 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 
 const fl_cmd fl_cmd_verify = {
 	"verify", "re-run a bundle and check every output against it",
-	"floe verify BUNDLE [--key PUB] [--tolerance rel=X,abs=Y] [--threads N]",
+	"floe verify BUNDLE [--key PUB] [--tolerance rel=X,abs=Y] [--executor auto|local] "
+	"[--threads N]",
 	"Checks the signature (against PUB when given) and every entry against the\n"
 	"manifest, unpacks the bundle into a fresh temporary workspace, re-runs\n"
 	"every step from the bundle's own inputs and compares each output with the\n"
 	"recorded digest: bitwise, within tolerance (CSV outputs: every number\n"
 	"within abs + rel * max(|a|,|b|); the largest differences are shown), or\n"
 	"different. Says where the environment differs from the recorded one.\n"
+	"A step that ran in a container image runs in it again; an image the\n"
+	"bundle holds (floe bundle --with-image) is loaded into Docker first when\n"
+	"it is not on this machine.\n"
 	"\nexit codes: 0 reproduced bitwise, 3 reproduced within tolerance,\n"
 	"4 an output differs, 1 the bundle is damaged, tampered with, badly signed,\n"
 	"or a step failed (docs/exit-codes.md).\n"
 	"\noptions:\n"
 	"  --key PUB            the bundle must be signed by this public key\n"
 	"  --tolerance SPEC     rel=1e-9,abs=1e-12 by default\n"
+	"  --executor auto|local  auto (default): each step where it ran (its\n"
+	"                       image); local: every step in this process, no\n"
+	"                       Docker (inside a published image)\n"
 	"  --threads N          threads for the re-run (default: all cores)\n",
 	run,
 };

@@ -22,6 +22,8 @@ extern const fl_cmd fl_cmd_inspect;
 extern const fl_cmd fl_cmd_verify;
 extern const fl_cmd fl_cmd_unpack;
 extern const fl_cmd fl_cmd_key;
+extern const fl_cmd fl_cmd_publish;
+extern const fl_cmd fl_cmd_embedded;
 extern const fl_cmd fl_cmd_exec_step;
 extern const fl_cmd fl_cmd_features;
 extern const fl_cmd fl_cmd_detect;
@@ -45,6 +47,8 @@ const fl_cmd *const fl_commands[] = {
 	&fl_cmd_verify,
 	&fl_cmd_unpack,
 	&fl_cmd_key,
+	&fl_cmd_publish,
+	&fl_cmd_embedded,
 	&fl_cmd_exec_step,
 	&fl_cmd_features,
 	&fl_cmd_detect,

@@ -415,11 +415,20 @@ cleanup:
 
 typedef struct unpack_ctx {
 	json_t *m;                 /* manifest, once read */
+	json_t *skip;              /* {path: true}: entries of role "image" */
 	fl_manifest_check *chk;    /* its checker */
 	int files;                 /* regular files seen */
 	fl_tarx_end_fn on_end;     /* the caller's hook */
 	void *ud;
 } unpack_ctx;
+
+/* Image tars are checked, not written: Docker loads them from the bundle. */
+static int unpack_skip(void *ud, const char *name)
+{
+	unpack_ctx *u = ud;
+
+	return u->skip && json_object_get(u->skip, name) != NULL;
+}
 
 static int unpack_entry(void *ud, const char *name, uint64_t size, const fl_digest *d,
 			const char *file, fl_err *err)
@@ -437,6 +446,8 @@ static int unpack_entry(void *ud, const char *name, uint64_t size, const fl_dige
 			return rc;
 		rc = fl_manifest_parse(buf, len, FL_BUNDLE_MANIFEST, &u->m, err);
 		free(buf);
+		if (rc == 0 && !(u->skip = fl_manifest_role_paths(u->m, FL_BUNDLE_ROLE_IMAGE)))
+			rc = fl_err_set(err, FL_ENOMEM, "out of memory");
 		return rc < 0 ? rc : fl_manifest_check_new(&u->chk, u->m, err);
 	}
 	if (u->files == 2 && !strcmp(name, FL_BUNDLE_SIGNATURE))
@@ -461,19 +472,21 @@ int fl_bundle_unpack(const char *path, const char *dir, const fl_tarx_limits *li
 		     fl_err *err)
 {
 	fl_tarx_opts o = FL_TARX_OPTS_INIT;
-	unpack_ctx u = { NULL, NULL, 0, on_end, ud };
+	unpack_ctx u = { NULL, NULL, NULL, 0, on_end, ud };
 	int rc;
 
 	if (limits)
 		o.limits = *limits;
 	o.on_entry = unpack_entry;
 	o.on_end = unpack_end;
+	o.skip = unpack_skip;
 	o.ud = &u;
 	o.progress = progress;
 	rc = fl_tarx_extract(path, dir, &o, err);
 	if (rc < 0 && err && !strstr(err->msg, path))
 		fl_err_wrap(err, "%s", path);
 	fl_manifest_check_free(u.chk);
+	json_decref(u.skip);
 	json_decref(u.m);
 	return rc;
 }

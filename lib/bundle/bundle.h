@@ -26,6 +26,7 @@
 #define FL_BUNDLE_SIGNATURE ".floe-bundle/signature.json"
 #define FL_BUNDLE_SIG_FORMAT 1
 #define FL_BUNDLE_MANIFEST_MAX (64u << 20) /* largest manifest read */
+#define FL_BUNDLE_ROLE_IMAGE "image" /* a `docker save` tar: checked, never unpacked */
 
 /* One entry to pack: a file (src) or bytes (buf/len). */
 typedef struct fl_bundle_item {
@@ -98,7 +99,8 @@ int fl_bundle_check_entries(const char *path, const fl_tarx_limits *limits,
 			    const fl_progress *progress, fl_err *err);
 
 /* Unpack into `dir` (must not exist or be empty), every entry checked
- * against the manifest before the folder appears. `on_end` (may be NULL)
+ * against the manifest before the folder appears. Entries of role
+ * FL_BUNDLE_ROLE_IMAGE are checked but not written. `on_end` (may be NULL)
  * runs on the complete temporary tree before it is renamed into place. */
 int fl_bundle_unpack(const char *path, const char *dir, const fl_tarx_limits *limits,
 		     fl_tarx_end_fn on_end, void *ud, const fl_progress *progress,

@@ -283,3 +283,19 @@ void fl_manifest_check_free(fl_manifest_check *c)
 	json_decref(c->index);
 	free(c);
 }
+
+json_t *fl_manifest_role_paths(const json_t *m, const char *role)
+{
+	static const char *const parts[] = { "identity", "run" };
+	json_t *set = json_object(), *e;
+	size_t i;
+
+	for (int p = 0; p < 2 && set; p++)
+		json_array_foreach(json_object_get(json_object_get(m, parts[p]), "entries"), i, e) {
+			const char *path = json_string_value(json_object_get(e, "path"));
+			const char *r = json_string_value(json_object_get(e, "role"));
+			if (path && r && !strcmp(r, role))
+				json_object_set_new(set, path, json_true());
+		}
+	return set;
+}

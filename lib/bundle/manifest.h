@@ -58,6 +58,10 @@ int fl_manifest_dump(const json_t *m, char **out, size_t *len, fl_err *err);
 int fl_manifest_parse(const char *buf, size_t len, const char *name, json_t **out,
 		      fl_err *err);
 
+/* The paths of every entry (both lists) whose role is `role`, as a new
+ * object {path: true}; NULL when out of memory. */
+json_t *fl_manifest_role_paths(const json_t *m, const char *role);
+
 /* Checks archive entries against a parsed manifest. */
 typedef struct fl_manifest_check fl_manifest_check;
 

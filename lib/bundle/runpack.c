@@ -17,6 +17,8 @@
 #include "bundle/rocrate.h"
 #include "core/env.h"
 #include "core/hashtree.h"
+#include "core/log.h"
+#include "exec/docker.h"
 #include "recipe/recipe.h"
 #include "run/lockfile.h"
 #include "run/run.h"
@@ -153,6 +155,7 @@ typedef struct pack_ctx {
 	json_t *rs;      /* run-specific extras */
 	json_t *crate_in, *crate_out; /* [path, size, sha, embedded, origin] */
 	char *crate;     /* the RO-Crate bytes */
+	char *tmp;       /* temporary folder for saved images, or NULL */
 } pack_ctx;
 
 static int check_up_to_date(pack_ctx *c, fl_err *err)
@@ -283,9 +286,12 @@ static int add_steps(pack_ctx *c, fl_err *err)
 		fl_digest_hex(&s->key, key);
 		json_object_foreach((json_t *)outs, oname, o)
 			json_object_set(digests, oname, json_object_get(o, "sha256"));
-		json_object_set_new(steps, name, json_pack("{s:s, s:s, s:o}", "key", key, "phase",
-							   fl_phase_name(c->r->steps[i].phase),
-							   "outputs", digests));
+		json_t *row = json_pack("{s:s, s:s, s:o}", "key", key, "phase",
+					fl_phase_name(c->r->steps[i].phase), "outputs", digests);
+		json_t *image = json_object_get(s->fields, "container");
+		if (json_is_string(image))
+			json_object_set(row, "container", image);
+		json_object_set_new(steps, name, row);
 		json_object_set_new(timings, name, json_pack("{s:O, s:O}", "wall_seconds",
 			or_null(json_object_get(rec, "wall_seconds")), "cpu_seconds",
 			or_null(json_object_get(rec, "cpu_seconds"))));
@@ -380,6 +386,81 @@ static int add_recipe(pack_ctx *c, char **recipe_rel, fl_err *err)
 	return add_item(&c->l, l, err);
 }
 
+/* --- images ------------------------------------------------------------------ */
+
+/* `docker save` one image into the temporary folder, as a bundle item. */
+static int save_image(pack_ctx *c, fl_docker *d, const char *id, const char *step,
+		      fl_err *err)
+{
+	const char *hex = strncmp(id, "sha256:", 7) ? id : id + 7;
+	char *tar = NULL, *rel = NULL;
+	int rc;
+
+	if ((rc = fl_docker_image_exists(d, id, NULL, err)) <= 0)
+		return rc < 0 ? rc : fl_err_set(err, FL_ENOTFOUND,
+				"step '%s' ran in image %s, which is not on this machine: "
+				"--with-image cannot store it (load it with docker load, or "
+				"bundle without --with-image)", step, id);
+	if (asprintf(&tar, "%s/%s.tar", c->tmp, hex) < 0 || !own(&c->l, tar) ||
+	    asprintf(&rel, FL_RUNPACK_IMAGE_DIR "/%s.tar", hex) < 0 || !own(&c->l, rel))
+		return fl_err_set(err, FL_ENOMEM, "out of memory");
+	fl_log(FL_LOG_INFO, "saving image %.19s... (docker save)", id);
+	if ((rc = fl_docker_save(d, id, tar, err)) < 0)
+		return fl_err_wrap(err, "storing image %s in the bundle", id);
+	fl_bundle_item it = { rel, tar, NULL, 0, FL_BUNDLE_ROLE_IMAGE, 1, 0, NULL };
+	return add_item(&c->l, it, err);
+}
+
+/* identity.images: the distinct images the steps ran in, in step order;
+ * with --with-image each one saved into the bundle. */
+static int add_images(pack_ctx *c, fl_err *err)
+{
+	json_t *images = json_array(), *seen = json_object();
+	fl_docker *d = NULL;
+	const char *base = getenv("TMPDIR");
+	int rc = 0;
+
+	for (size_t i = 0; i < c->r->n_steps; i++) {
+		const char *id = json_string_value(json_object_get(fl_run_status(c->run, i)->fields,
+								   "container"));
+		if (!id || json_object_get(seen, id))
+			continue;
+		json_object_set_new(seen, id, json_string(c->r->steps[i].name));
+		json_array_append_new(images, json_pack("{s:s, s:b}", "id", id, "embedded",
+							c->o->with_image));
+	}
+	if (json_array_size(images))
+		json_object_set(c->id, "images", images);
+	if (!c->o->with_image)
+		goto cleanup;
+	if (!json_array_size(images)) {
+		rc = fl_err_set(err, FL_EINVAL, "--with-image: no step of %s ran in a container, "
+				"so there is no image to store", c->r->path);
+		goto cleanup;
+	}
+	if (asprintf(&c->tmp, "%s/floe-bundle-XXXXXX", base && *base ? base : "/tmp") < 0 ||
+	    !mkdtemp(c->tmp)) {
+		free(c->tmp);
+		c->tmp = NULL;
+		rc = fl_err_sys(err, errno, "creating a temporary folder for the images");
+		goto cleanup;
+	}
+	if ((rc = fl_docker_open(&d, err)) < 0)
+		goto cleanup;
+	size_t k;
+	json_t *img;
+	json_array_foreach(images, k, img) {
+		const char *id = json_string_value(json_object_get(img, "id"));
+		if ((rc = save_image(c, d, id, json_string_value(json_object_get(seen, id)), err)) < 0)
+			break;
+	}
+cleanup:
+	fl_docker_free(d);
+	json_decref(images);
+	json_decref(seen);
+	return rc;
+}
+
 static int collect(pack_ctx *c, fl_err *err)
 {
 	char host[256] = "unknown", *recipe_rel = NULL;
@@ -390,7 +471,8 @@ static int collect(pack_ctx *c, fl_err *err)
 	json_object_set_new(c->rs, "host", json_string(host));
 	if ((rc = fl_run_plan(c->run, err)) < 0 || (rc = check_up_to_date(c, err)) < 0 ||
 	    (rc = add_recipe(c, &recipe_rel, err)) < 0 || (rc = add_inputs(c, err)) < 0 ||
-	    (rc = add_steps(c, err)) < 0 || (rc = fl_env_record(&env, err)) < 0)
+	    (rc = add_steps(c, err)) < 0 || (rc = add_images(c, err)) < 0 ||
+	    (rc = fl_env_record(&env, err)) < 0)
 		return rc;
 	json_object_set_new(c->id, "environment", env);
 	json_object_set_new(c->id, "data_embedded", json_boolean(!c->o->no_data));
@@ -414,6 +496,8 @@ int fl_runpack_bundle(const char *recipe, const fl_runpack_opts *opts, char **wr
 	c.crate_in = json_array();
 	c.crate_out = json_array();
 	ro.n_threads = c.o->n_threads;
+	ro.executor = c.o->executor;
+	ro.image = c.o->image;
 	if ((rc = fl_recipe_load(&r, recipe, err)) < 0 || (rc = fl_run_open(&c.run, r, &ro, err)) < 0)
 		goto cleanup;
 	c.r = rp = r;
@@ -436,6 +520,9 @@ cleanup:
 	json_decref(c.crate_in);
 	json_decref(c.crate_out);
 	free(c.crate);
+	if (c.tmp)
+		fl_tarx_rmtree(c.tmp);
+	free(c.tmp);
 	return rc;
 }
 

@@ -321,15 +321,14 @@ static int extract_file(extract_ctx *x, const char *name, int exec, fl_err *err)
 	fl_digest d;
 	size_t got;
 	uint64_t size = x->r->size;
-	int fd = -1, rc;
+	int fd = -1, rc, skip = x->o->skip && x->o->skip(x->o->ud, name);
 
-	if ((rc = make_parents(x->root, name, 0, err)) < 0)
+	if (!skip && (rc = make_parents(x->root, name, 0, err)) < 0)
 		return rc;
-	if (asprintf(&path, "%s/%s", x->root, name) < 0)
+	if (!skip && asprintf(&path, "%s/%s", x->root, name) < 0)
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  exec ? 0755 : 0644);
-	if (fd < 0) {
+	if (!skip && (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				exec ? 0755 : 0644)) < 0) {
 		rc = fl_err_sys(err, errno, "extracting '%s'", name);
 		goto cleanup;
 	}
@@ -342,7 +341,7 @@ static int extract_file(extract_ctx *x, const char *name, int exec, fl_err *err)
 			break;
 		if ((rc = fl_sha256_update(x->h, x->buf, got, err)) < 0)
 			goto cleanup;
-		for (size_t off = 0; off < got;) {
+		for (size_t off = 0; fd >= 0 && off < got;) {
 			ssize_t w = write(fd, x->buf + off, got - off);
 			if (w < 0 && errno == EINTR)
 				continue;
@@ -357,7 +356,7 @@ static int extract_file(extract_ctx *x, const char *name, int exec, fl_err *err)
 	}
 	if ((rc = fl_sha256_final(x->h, &d, err)) < 0)
 		goto cleanup;
-	if (close(fd) < 0) {
+	if (fd >= 0 && close(fd) < 0) {
 		fd = -1;
 		rc = fl_err_sys(err, errno, "extracting '%s'", name);
 		goto cleanup;

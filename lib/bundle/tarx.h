@@ -62,6 +62,9 @@ typedef int (*fl_tarx_entry_fn)(void *ud, const char *name, uint64_t size,
 /* Called once after the last entry, with the temporary folder, before the
  * rename: the last chance to check or complete the tree. */
 typedef int (*fl_tarx_end_fn)(void *ud, const char *tmp_root, fl_err *err);
+/* Called before each regular file: nonzero means read and hash it (on_entry
+ * still runs, with `file` NULL) but do not write it. */
+typedef int (*fl_tarx_skip_fn)(void *ud, const char *name);
 
 typedef struct fl_tarx_opts {
 	fl_tarx_limits limits;       /* see above */
@@ -69,9 +72,10 @@ typedef struct fl_tarx_opts {
 	fl_tarx_end_fn on_end;       /* may be NULL */
 	void *ud;                    /* passed to the callbacks */
 	const fl_progress *progress; /* bytes extracted; may be NULL */
+	fl_tarx_skip_fn skip;        /* may be NULL: every file is written */
 } fl_tarx_opts;
 
-#define FL_TARX_OPTS_INIT { FL_TARX_LIMITS_INIT, NULL, NULL, NULL, NULL }
+#define FL_TARX_OPTS_INIT { FL_TARX_LIMITS_INIT, NULL, NULL, NULL, NULL, NULL }
 
 /* Extract `archive` into `target`, which must not exist or be an empty
  * folder. All or nothing (see above). */

@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include "bundle/manifest.h"
+#include "bundle/images.h"
 #include "bundle/numdiff.h"
 #include "bundle/runpack.h"
 #include "core/env.h"
+#include "exec/docker.h"
 #include "recipe/recipe.h"
 #include "run/run.h"
 
@@ -19,6 +21,7 @@ void fl_verify_result_clear(fl_verify_result *res)
 {
 	json_decref(res->outputs);
 	json_decref(res->env_diffs);
+	json_decref(res->images_loaded);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -50,7 +53,31 @@ static void env_diff(const char *where, const json_t *a, const json_t *b, json_t
 	free(sb);
 }
 
-static int rerun(const char *ws, const char *recipe_rel, const fl_verify_opts *o, fl_err *err)
+/* Under FL_EXEC_AUTO, a run made with `--executor docker --image X`
+ * recorded X for steps whose recipe names no container: run those in X
+ * again (one image, as --image is one). */
+static void recorded_executor(const fl_recipe *r, const json_t *id, fl_run_opts *ro)
+{
+	const json_t *steps = json_object_get(id, "steps");
+	const char *image = NULL;
+
+	for (size_t i = 0; i < r->n_steps; i++) {
+		const char *c = json_string_value(json_object_get(
+			json_object_get(steps, r->steps[i].name), "container"));
+		if (!r->steps[i].container && c) {
+			if (image && strcmp(image, c))
+				return; /* not one run's --image: leave it to the recipe */
+			image = c;
+		}
+	}
+	if (image) {
+		ro->executor = FL_EXEC_DOCKER;
+		ro->image = image;
+	}
+}
+
+static int rerun(const char *ws, const char *recipe_rel, const json_t *id,
+		 const fl_verify_opts *o, fl_err *err)
 {
 	char *recipe = NULL, *cmd = NULL;
 	fl_recipe *r = NULL;
@@ -71,8 +98,14 @@ static int rerun(const char *ws, const char *recipe_rel, const fl_verify_opts *o
 	fl_tarx_rmtree(cmd);
 	ro.n_threads = o->n_threads;
 	ro.progress = o->progress;
-	if ((rc = fl_recipe_load(&r, recipe, err)) == 0 && (rc = fl_run_open(&run, r, &ro, err)) == 0)
+	ro.executor = o->executor;
+	if ((rc = fl_recipe_load(&r, recipe, err)) < 0)
+		goto cleanup;
+	if (o->executor == FL_EXEC_AUTO)
+		recorded_executor(r, id, &ro);
+	if ((rc = fl_run_open(&run, r, &ro, err)) == 0)
 		rc = fl_run_execute(run, err);
+cleanup:
 	if (rc < 0)
 		fl_err_wrap(err, "re-running the recipe");
 	fl_run_free(run);
@@ -135,6 +168,21 @@ static void compare_all(const json_t *m, const char *orig, const char *ws,
 	}
 }
 
+/* Every image the bundle holds that is not on this machine: loaded. */
+static int load_images(const fl_bundle *b, const char *tmp, const fl_verify_opts *o,
+		       fl_verify_result *res, fl_err *err)
+{
+	fl_docker *d = NULL;
+	int rc;
+
+	if (o->executor == FL_EXEC_LOCAL || !fl_images_embedded(b))
+		return 0;
+	if ((rc = fl_docker_open(&d, err)) == 0)
+		rc = fl_images_load(d, b, tmp, o->progress, res->images_loaded, err);
+	fl_docker_free(d);
+	return rc;
+}
+
 static int verify_in(const fl_bundle *b, const char *tmp, const fl_verify_opts *o,
 		     fl_verify_result *res, fl_err *err)
 {
@@ -157,7 +205,8 @@ static int verify_in(const fl_bundle *b, const char *tmp, const fl_verify_opts *
 	 * workspace that re-runs from the inputs. */
 	if ((rc = fl_bundle_unpack(b->path, orig, NULL, NULL, NULL, o->progress, err)) < 0 ||
 	    (rc = fl_bundle_unpack(b->path, ws, NULL, NULL, NULL, o->progress, err)) < 0 ||
-	    (rc = rerun(ws, recipe, o, err)) < 0 || (rc = fl_env_record(&env, err)) < 0)
+	    (rc = load_images(b, tmp, o, res, err)) < 0 ||
+	    (rc = rerun(ws, recipe, id, o, err)) < 0 || (rc = fl_env_record(&env, err)) < 0)
 		goto cleanup;
 	compare_all(b->manifest, orig, ws, o, res);
 	env_diff("", json_object_get(id, "environment"), env, res->env_diffs);
@@ -179,6 +228,7 @@ int fl_verify_bundle(const char *path, const fl_verify_opts *o, fl_verify_result
 	memset(res, 0, sizeof(*res));
 	res->outputs = json_array();
 	res->env_diffs = json_array();
+	res->images_loaded = json_array();
 	if ((rc = fl_bundle_open(&b, path, NULL, err)) < 0 ||
 	    (rc = fl_bundle_check_signature(b, o->pubkey, &res->sig, res->key_id, err)) < 0)
 		goto cleanup;

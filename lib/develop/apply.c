@@ -193,18 +193,17 @@ static int load_input(fl_table **t, const char *data, fl_err *err)
 	return rc < 0 ? fl_err_wrap(err, "standard input") : 0;
 }
 
-int fl_apply_file(const char *model, const char *data, const char *out, fl_table **table,
-		  const fl_apply_opts *o, fl_err *err)
+int fl_apply_model_to_file(const fl_model *m, const char *data, const char *out,
+			   fl_table **table, const fl_apply_opts *o, fl_err *err)
 {
-	fl_model *m = NULL;
 	fl_table *raw = NULL, *res = NULL;
 	int rc;
 
 	if (table)
 		*table = NULL;
-	if ((rc = fl_model_load(&m, model, err)) == 0 && (rc = load_input(&raw, data, err)) == 0 &&
+	if ((rc = load_input(&raw, data, err)) == 0 &&
 	    (rc = fl_apply_table(&res, m, raw, o, err)) < 0)
-		fl_err_wrap(err, "applying %s to %s", model, strcmp(data, "-") ? data : "standard input");
+		fl_err_wrap(err, "applying the model to %s", strcmp(data, "-") ? data : "standard input");
 	if (rc == 0 && out)
 		rc = fl_mldata_write(res, out, err);
 	if (rc == 0 && !out && table) {
@@ -213,6 +212,20 @@ int fl_apply_file(const char *model, const char *data, const char *out, fl_table
 	}
 	fl_table_free(res);
 	fl_table_free(raw);
+	return rc;
+}
+
+int fl_apply_file(const char *model, const char *data, const char *out, fl_table **table,
+		  const fl_apply_opts *o, fl_err *err)
+{
+	fl_model *m = NULL;
+	int rc;
+
+	if (table)
+		*table = NULL;
+	if ((rc = fl_model_load(&m, model, err)) == 0 &&
+	    (rc = fl_apply_model_to_file(m, data, out, table, o, err)) < 0)
+		fl_err_wrap(err, "%s", model);
 	fl_model_free(m);
 	return rc;
 }

@@ -42,4 +42,9 @@ int fl_apply_table(struct fl_table **out, const struct fl_model *m,
 int fl_apply_file(const char *model, const char *data, const char *out,
 		  struct fl_table **table, const fl_apply_opts *o, fl_err *err);
 
+/* The same with a model already loaded (borrowed), e.g. a bundle's. */
+int fl_apply_model_to_file(const struct fl_model *m, const char *data,
+			   const char *out, struct fl_table **table,
+			   const fl_apply_opts *o, fl_err *err);
+
 #endif

@@ -196,6 +196,14 @@ static int exec_ok(fl_docker *d, const char *const *args, const char *in_path,
 	return rc;
 }
 
+int fl_docker_run_ok(fl_docker *d, const char *const *args, const char *in_path, char **out,
+		     const char *what, fl_err *err)
+{
+	if (out)
+		*out = NULL;
+	return exec_ok(d, args, in_path, out, what, err);
+}
+
 /* --- the engine ------------------------------------------------------- */
 
 int fl_docker_open(fl_docker **out, fl_err *err)
@@ -344,4 +352,22 @@ int fl_docker_load(fl_docker *d, const char *path, fl_err *err)
 	const char *args[] = { "load", "-i", path, NULL };
 
 	return exec_ok(d, args, NULL, NULL, "docker load", err);
+}
+
+int fl_docker_build(fl_docker *d, const char *dir, const char *tag, char *id_out,
+		    fl_err *err)
+{
+	const char *args[] = { "build", "--quiet", "--network", "none", "--force-rm", "--tag", tag,
+			       dir, NULL };
+	char *out = NULL;
+	int rc = exec_ok(d, args, NULL, &out, "docker build", err);
+
+	if (rc == 0) {
+		last_line(out, id_out, 72);
+		if (strncmp(id_out, "sha256:", 7))
+			rc = fl_err_set(err, FL_EFAIL, "docker build printed no image ID ('%s')",
+					id_out);
+	}
+	free(out);
+	return rc;
 }

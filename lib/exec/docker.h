@@ -43,6 +43,12 @@ void fl_docker_free(fl_docker *d);
 int fl_docker_exec(fl_docker *d, const char *const *args, const char *in_path,
 		   const volatile sig_atomic_t *stop, fl_docker_result *res, fl_err *err);
 
+/* Run the client like fl_docker_exec, but 0 only when it exited 0;
+ * otherwise FL_EFAIL "WHAT failed: <its last line of stderr>". With
+ * `out`, *out receives all of stdout (caller frees). */
+int fl_docker_run_ok(fl_docker *d, const char *const *args, const char *in_path, char **out,
+		     const char *what, fl_err *err);
+
 /* Whether `image` (an ID or a name) is on this machine: 1 yes, 0 no. With
  * `id_out` (65+7 bytes) the full ID "sha256:<64 hex>" is copied there. */
 int fl_docker_image_exists(fl_docker *d, const char *image, char *id_out, fl_err *err);
@@ -61,6 +67,13 @@ int fl_docker_save(fl_docker *d, const char *image, const char *path, fl_err *er
 
 /* `docker load` from the file `path`. */
 int fl_docker_load(fl_docker *d, const char *path, fl_err *err);
+
+/* `docker build` of the context folder `dir` (its Dockerfile) tagged
+ * `tag`, with no network (`--network none`: only COPY and metadata
+ * instructions belong in such a build). `id_out` (72 bytes) receives
+ * the new image's ID. */
+int fl_docker_build(fl_docker *d, const char *dir, const char *tag, char *id_out,
+		    fl_err *err);
 
 /* The environment variables a container gets from the host so that it
  * computes the same bits: every OPENBLAS_* variable that is set, as
