@@ -140,8 +140,6 @@ int fl_object_install(fl_object_tmp *t, fl_err *err)
 		rc = fl_err_set(err, FL_ENOMEM, "out of memory");
 	else if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		rc = fl_err_sys(err, errno, "creating %s", dir);
-	else if (access(dst, F_OK) == 0)
-		rc = 0; /* the same content is stored already: keep it */
 	else if (rename(t->path, dst) < 0)
 		rc = fl_err_sys(err, errno, "storing object %s", dst);
 	else

@@ -34,9 +34,9 @@ int fl_object_end(fl_object_tmp *t, fl_digest *digest, uint64_t *size, fl_err *e
 /* Path of the temporary file (borrowed), readable after fl_object_end(). */
 const char *fl_object_tmp_path(const fl_object_tmp *t);
 
-/* Rename the finished object into place (an existing object of the same
- * digest is kept and the temporary file dropped) and free `t`. Call with
- * the writers' lock held. */
+/* Rename the finished object into place (over an existing object of the
+ * same digest: the content is the same, and a damaged copy is healed) and
+ * free `t`. Call with the writers' lock held. */
 int fl_object_install(fl_object_tmp *t, fl_err *err);
 
 /* Remove the temporary file and free `t` (NULL allowed). */
