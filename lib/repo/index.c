@@ -271,10 +271,17 @@ static int resolve_alias(const fl_repo *r, const fl_modelref *ref, long *version
 	if ((rc = fl_index_aliases(r, ref->name, &al, err)) < 0)
 		return rc;
 	if (!json_object_get(al, ref->alias)) {
-		char *s = json_object_size(al) ? json_dumps(al, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		char list[512] = "";
+		const char *k;
+		json_t *x;
+		size_t len = 0;
+		json_object_foreach(al, k, x)
+			if (len + 80 < sizeof(list))
+				len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s@%lld",
+							len ? ", " : "", k,
+							(long long)json_integer_value(x));
 		rc = fl_err_set(err, FL_ENOTFOUND, "model '%s' has no alias '%s' (aliases: %s)",
-				ref->name, ref->alias, s ? s : "none");
-		free(s);
+				ref->name, ref->alias, len ? list : "none");
 	} else {
 		*version = (long)json_integer_value(json_object_get(al, ref->alias));
 	}

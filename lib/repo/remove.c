@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -129,12 +130,18 @@ static int remove_locked(fl_repo *r, const fl_modelref *ref, int force, json_t *
 	*gone = pointing(aliases, version);
 	json_decref(aliases);
 	if (json_array_size(*gone) && !force) {
-		char *s = json_dumps(*gone, JSON_COMPACT);
-		rc = fl_err_set(err, FL_EINVAL, "%s@%ld is what alias(es) %s point at: move them "
-				"first (floe models tag %s@N ALIAS) or pass --force to remove them "
-				"too", ref->name, version, s ? s : "?", ref->name);
-		free(s);
-		return rc;
+		char list[512] = "";
+		size_t len = 0;
+		json_array_foreach(*gone, i, a)
+			if (len + 80 < sizeof(list))
+				len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+							len ? ", " : "", json_string_value(a));
+		return fl_err_set(err, FL_EINVAL, "%s@%ld is still what alias%s %s point%s at: move "
+				  "%s first (floe models tag %s@N ALIAS) or pass --force to remove "
+				  "%s too", ref->name, version, json_array_size(*gone) > 1 ? "es" : "",
+				  list, json_array_size(*gone) > 1 ? "" : "s",
+				  json_array_size(*gone) > 1 ? "them" : "it", ref->name,
+				  json_array_size(*gone) > 1 ? "them" : "it");
 	}
 	json_array_foreach(*gone, i, a)
 		if ((rc = fl_index_alias_remove(r, ref->name, json_string_value(a), err)) < 0)
