@@ -109,7 +109,7 @@ static int open_repo(const margs *a, int write, fl_repo **r, fl_err *err)
 
 static const fl_cmd add_cmd = {
 	"models add", "store a bundle's model as a new version",
-	"floe models add BUNDLE --name NAME [--model ENTRY] [--repo DIR] [--json]",
+	"floe models add BUNDLE --name NAME [--model ENTRY] [--threads N] [--repo DIR] [--json]",
 	"Stores the bundle and the model file in it (an output that is a floe model\n"
 	"file) as NAME@N, the next version of NAME, with its lineage: the bundle\n"
 	"digest, the recipe, the input digests, the metrics, the environment and\n"
@@ -120,6 +120,8 @@ static const fl_cmd add_cmd = {
 	"  --name NAME   the model's name (required)\n"
 	"  --model ENTRY which model, when the bundle holds several: its path in the\n"
 	"                bundle, its file name or the name of the step that made it\n"
+	"  --threads N   threads (default: all cores; hashing the bundle and checking\n"
+	"                its entries run side by side)\n"
 	REPO_HELP JSON_HELP,
 	NULL,
 };
@@ -132,6 +134,7 @@ static int do_add(fl_repo *r, const margs *a, fl_err *err)
 	int rc;
 
 	o.model = a->model;
+	o.n_threads = a->threads;
 	o.progress = cli_progress(0);
 	rc = fl_repo_add(r, a->argv[0], a->name, &o, &v, &rec, err);
 	cli_progress_done();
@@ -154,7 +157,7 @@ static int run_add(int argc, char **argv)
 	margs a;
 	int code = 0;
 
-	if (parse(&add_cmd, argc, argv, "rjnm", 1, &a, &code) < 0)
+	if (parse(&add_cmd, argc, argv, "rjnmt", 1, &a, &code) < 0)
 		return code;
 	if (!a.name)
 		return cli_usage_error(&add_cmd, "--name NAME is required");

@@ -11,11 +11,14 @@
 
 #include "bundle/bundle.h"
 #include "bundle/manifest.h"
+#include "core/log.h"
+#include "core/parallel.h"
 #include "ml/modelfile.h"
 #include "repo/index.h"
 #include "repo/modelref.h"
 #include "repo/object.h"
 #include "repo/record.h"
+#include "repo/summary.h"
 
 #define BUF_SIZE (1 << 20)
 #define MAX_MODELS 64
@@ -48,9 +51,8 @@ static int copy_bundle(add_ctx *a, fl_err *err)
 
 	if (fd < 0)
 		return fl_err_sys(err, errno, "%s", a->src);
-	if ((rc = fl_object_begin(&a->bobj, a->r, err)) == 0 &&
-	    (rc = fl_object_write_fd(a->bobj, fd, a->src, err)) == 0)
-		rc = fl_object_end(a->bobj, &a->bdigest, &a->bsize, err);
+	if ((rc = fl_object_begin(&a->bobj, a->r, err)) == 0)
+		rc = fl_object_write_fd(a->bobj, fd, a->src, err);
 	close(fd);
 	return rc;
 }
@@ -226,8 +228,12 @@ static int commit(add_ctx *a, size_t pick, const char *name, json_t *rec, long *
 		a->bobj = NULL;
 	if (rc == 0 && (rc = fl_object_install(a->c[pick].obj, err)) == 0)
 		a->c[pick].obj = NULL;
-	if (rc == 0)
-		rc = fl_index_add(a->r, name, rec, version, err);
+	if (rc == 0 && (rc = fl_index_add(a->r, name, rec, version, err)) == 0) {
+		fl_err e = FL_ERR_INIT;
+		if (fl_summary_update(a->r, name, *version, rec, &e) < 0)
+			fl_log(FL_LOG_WARN, "%s@%ld is stored; updating the list cache failed: %s",
+			       name, *version, e.msg);
+	}
 	fl_repo_unlock(a->r);
 	return rc;
 }
@@ -245,6 +251,21 @@ static void rename_in_msg(fl_err *err, const char *from, const char *to)
 	memcpy(err->msg, copy, sizeof(copy));
 }
 
+/* Two independent tasks on the copied bundle: 0 finishes the object (its
+ * digest, fsync), 1 reads the manifest and checks every entry. */
+static int add_task(void *ud, size_t i, int worker, fl_err *err)
+{
+	add_ctx *a = ud;
+	int rc;
+
+	(void)worker;
+	if (i == 0)
+		return fl_object_end(a->bobj, &a->bdigest, &a->bsize, err);
+	if ((rc = fl_bundle_open(&a->b, fl_object_tmp_path(a->bobj), a->o->limits, err)) < 0)
+		return rc;
+	return scan(a, err);
+}
+
 int fl_repo_add(fl_repo *r, const char *bundle, const char *name,
 		const fl_repo_add_opts *opts, long *version, json_t **record, fl_err *err)
 {
@@ -259,8 +280,8 @@ int fl_repo_add(fl_repo *r, const char *bundle, const char *name,
 	if ((rc = fl_modelname_check(name, err)) < 0)
 		return rc;
 	if ((rc = copy_bundle(&a, err)) < 0 ||
-	    (rc = fl_bundle_open(&a.b, fl_object_tmp_path(a.bobj), a.o->limits, err)) < 0 ||
-	    (rc = scan(&a, err)) < 0 || (rc = choose(&a, &pick, err)) < 0 ||
+	    (rc = fl_parallel_for(2, a.o->n_threads, add_task, &a, err)) < 0 ||
+	    (rc = choose(&a, &pick, err)) < 0 ||
 	    (rc = build_record(&a, pick, &rec, err)) < 0 ||
 	    (rc = commit(&a, pick, name, rec, version, err)) < 0)
 		goto cleanup;

@@ -24,9 +24,11 @@ typedef struct fl_repo_add_opts {
 				      * NULL: the bundle must hold exactly one */
 	const fl_tarx_limits *limits; /* NULL: the defaults */
 	const fl_progress *progress; /* may be NULL */
+	int n_threads;               /* 0: all cores; hashing the bundle file and
+				      * checking its entries run side by side */
 } fl_repo_add_opts;
 
-#define FL_REPO_ADD_OPTS_INIT { NULL, NULL, NULL }
+#define FL_REPO_ADD_OPTS_INIT { NULL, NULL, NULL, 0 }
 
 /* Add `bundle` as the next version of `name` (a valid model name). `r` must
  * be opened for writing. *version receives the new number; *record (may be

@@ -13,6 +13,7 @@
 #include "repo/index.h"
 #include "repo/object.h"
 #include "repo/record.h"
+#include "repo/summary.h"
 
 typedef struct fsck_ctx {
 	const fl_repo *r;
@@ -65,16 +66,29 @@ static int check_model(fsck_ctx *c, const char *name, fl_err *err)
 	char who[128];
 	int rc;
 
-	if ((rc = fl_index_versions(c->r, name, &v, err)) < 0)
+	json_t *cache = fl_summary_read(c->r, name);
+
+	if ((rc = fl_index_versions(c->r, name, &v, err)) < 0) {
+		json_decref(cache);
 		return rc;
+	}
 	for (size_t i = 0; i < v.n_live; i++) {
-		json_t *rec = NULL;
+		json_t *rec = NULL, *sum;
 		fl_err e = FL_ERR_INIT;
 		snprintf(who, sizeof(who), "%s@%ld", name, v.live[i]);
 		if (fl_index_read(c->r, name, v.live[i], &rec, &e) < 0) {
 			problem(c, who, "%s", e.msg);
 			continue;
 		}
+		snprintf(who, sizeof(who), "%ld", v.live[i]);
+		if ((sum = json_object_get(cache, who))) {
+			json_t *want = fl_summary_of(rec);
+			if (!json_equal(sum, want))
+				problem(c, name, "models/%s/list.json: the summary of version %ld "
+					"differs from its record", name, v.live[i]);
+			json_decref(want);
+		}
+		snprintf(who, sizeof(who), "%s@%ld", name, v.live[i]);
 		if (strcmp(json_string_value(json_object_get(rec, "name")), name) ||
 		    json_integer_value(json_object_get(rec, "version")) != v.live[i])
 			problem(c, who, "the record names another version (%s@%lld)",
@@ -99,6 +113,7 @@ static int check_model(fsck_ctx *c, const char *name, fl_err *err)
 	json_object_set_new(c->rep, "aliases", json_integer(
 		json_integer_value(json_object_get(c->rep, "aliases")) + (json_int_t)json_object_size(al)));
 	json_decref(al);
+	json_decref(cache);
 	fl_versions_clear(&v);
 	return rc;
 }

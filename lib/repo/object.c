@@ -22,6 +22,7 @@ struct fl_object_tmp {
 	uint64_t size;        /* bytes written */
 	fl_digest digest;     /* after fl_object_end */
 	int ended;
+	int copied;           /* filled by copy_file_range: hash it at the end */
 };
 
 int fl_object_begin(fl_object_tmp **out, fl_repo *r, fl_err *err)
@@ -73,12 +74,36 @@ int fl_object_write(fl_object_tmp *t, const void *buf, size_t n, fl_err *err)
 	return 0;
 }
 
+/* Let the kernel copy a regular file (no trip through user space; a
+ * reflink where the file system can). 1: done; 0: not possible here (the
+ * caller copies by hand); negative: failed. */
+static int kernel_copy(fl_object_tmp *t, int fd, const char *name, fl_err *err)
+{
+	struct stat st;
+	ssize_t n;
+
+	if (t->size || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	while ((n = copy_file_range(fd, NULL, t->fd, NULL, (size_t)1 << 30, 0)) > 0)
+		t->size += (uint64_t)n;
+	if (n == 0) {
+		t->copied = 1;
+		return 1;
+	}
+	if (t->size == 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+			     errno == EOPNOTSUPP || errno == EBADF))
+		return 0;
+	return fl_err_sys(err, errno, "copying %s", name);
+}
+
 int fl_object_write_fd(fl_object_tmp *t, int fd, const char *name, fl_err *err)
 {
-	unsigned char *buf = malloc(BUF_SIZE);
-	int rc = 0;
+	unsigned char *buf = NULL;
+	int rc = kernel_copy(t, fd, name, err);
 
-	if (!buf)
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	if (!(buf = malloc(BUF_SIZE)))
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	for (;;) {
 		ssize_t n = read(fd, buf, BUF_SIZE);
@@ -99,7 +124,15 @@ int fl_object_end(fl_object_tmp *t, fl_digest *digest, uint64_t *size, fl_err *e
 {
 	int rc;
 
-	if ((rc = fl_sha256_final(t->h, &t->digest, err)) < 0)
+	/* What the kernel copied is hashed from the copy itself, so the name
+	 * always matches the content stored, even if the source changed. */
+	if (t->copied && lseek(t->fd, 0, SEEK_SET) == 0)
+		rc = fl_sha256_fd(t->fd, t->path, &t->digest, err);
+	else if (t->copied)
+		rc = fl_err_sys(err, errno, "reading %s", t->path);
+	else
+		rc = fl_sha256_final(t->h, &t->digest, err);
+	if (rc < 0)
 		return rc;
 	if (fchmod(t->fd, 0444) < 0 || fsync(t->fd) < 0 || close(t->fd) < 0) {
 		t->fd = -1;

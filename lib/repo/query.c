@@ -1,31 +1,12 @@
 /* query.c - list versions, show one version. */
 #include "repo/query.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "repo/index.h"
 #include "repo/modelref.h"
-
-json_t *fl_repo_headline(const json_t *rec)
-{
-	static const char *const order[] = { "accuracy", "r2", "silhouette", "explained_variance",
-					     "inertia" };
-	static const char *const sets[] = { "test", "train" };
-	const json_t *metrics = json_object_get(json_object_get(rec, "model"), "metrics");
-
-	for (int s = 0; s < 2; s++) {
-		const json_t *m = json_object_get(metrics, sets[s]);
-		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-			json_t *v = json_object_get(m, order[i]);
-			if (json_is_number(v)) {
-				char name[64];
-				snprintf(name, sizeof(name), "%s %s", sets[s], order[i]);
-				return json_pack("{s:s, s:O}", "name", name, "value", v);
-			}
-		}
-	}
-	return NULL;
-}
+#include "repo/summary.h"
 
 /* Aliases of one model inverted: version -> [alias, ...]. */
 static json_t *by_version(const json_t *aliases)
@@ -43,47 +24,63 @@ static json_t *by_version(const json_t *aliases)
 	return out;
 }
 
-static json_t *summary(const json_t *rec, const json_t *inv)
+/* The summary with the version's aliases added (in place; new reference). */
+static json_t *with_aliases(json_t *sum, const json_t *inv)
 {
 	char key[24];
-	const json_t *m = json_object_get(rec, "model");
 	json_t *al;
 
-	snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(rec, "version")));
+	snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(sum, "version")));
 	al = json_object_get(inv, key);
-	return json_pack("{s:O, s:O, s:o, s:O*, s:O*, s:O*, s:O*, s:O*, s:o*}",
-			 "name", json_object_get(rec, "name"),
-			 "version", json_object_get(rec, "version"),
-			 "aliases", al ? json_incref(al) : json_array(),
-			 "kind", json_object_get(m, "kind"), "task", json_object_get(m, "task"),
-			 "added", json_object_get(rec, "added"),
-			 "user", json_object_get(json_object_get(rec, "added_by"), "user"),
-			 "bundle_digest", json_object_get(json_object_get(rec, "bundle"), "digest"),
-			 "metric", fl_repo_headline(rec));
+	json_object_set_new(sum, "aliases", al ? json_incref(al) : json_array());
+	return json_incref(sum);
+}
+
+/* The summary of NAME@V: from the cache, else from the record (new
+ * reference, or NULL when the version went away meanwhile). */
+static int summary_of(const fl_repo *r, const char *name, long v, const json_t *cache,
+		      json_t **out, fl_err *err)
+{
+	char key[24];
+	json_t *rec = NULL;
+	int rc;
+
+	snprintf(key, sizeof(key), "%ld", v);
+	if ((*out = json_object_get(cache, key))) {
+		json_incref(*out);
+		return 0;
+	}
+	rc = fl_index_read(r, name, v, &rec, err);
+	if (rc == FL_ENOTFOUND) /* removed while we listed */
+		return 0;
+	if (rc == 0)
+		*out = fl_summary_of(rec);
+	json_decref(rec);
+	return rc;
 }
 
 static int list_one(const fl_repo *r, const char *name, json_t *out, fl_err *err)
 {
 	fl_versions v;
-	json_t *aliases = NULL, *inv = NULL, *rec = NULL;
+	json_t *aliases = NULL, *inv = NULL, *cache = fl_summary_read(r, name), *sum = NULL;
 	int rc;
 
-	if ((rc = fl_index_versions(r, name, &v, err)) < 0)
+	if ((rc = fl_index_versions(r, name, &v, err)) < 0) {
+		json_decref(cache);
 		return rc;
+	}
 	if ((rc = fl_index_aliases(r, name, &aliases, err)) == 0)
 		inv = by_version(aliases);
 	for (size_t i = 0; i < v.n_live && rc == 0; i++) {
-		rc = fl_index_read(r, name, v.live[i], &rec, err);
-		if (rc == FL_ENOTFOUND) { /* removed while we listed */
-			rc = 0;
+		if ((rc = summary_of(r, name, v.live[i], cache, &sum, err)) < 0 || !sum)
 			continue;
-		}
-		if (rc == 0 && json_array_append_new(out, summary(rec, inv)) < 0)
+		if (json_array_append_new(out, with_aliases(sum, inv)) < 0)
 			rc = fl_err_set(err, FL_ENOMEM, "out of memory");
-		json_decref(rec);
+		json_decref(sum);
 	}
 	json_decref(aliases);
 	json_decref(inv);
+	json_decref(cache);
 	fl_versions_clear(&v);
 	return rc;
 }

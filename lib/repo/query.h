@@ -18,9 +18,4 @@ int fl_repo_list(const fl_repo *r, const char *name, json_t **out, fl_err *err);
  * aliases pointing at it. *out new reference. */
 int fl_repo_show(const fl_repo *r, const char *ref, json_t **out, fl_err *err);
 
-/* The headline metric of a record's model: held-out (else training)
- * accuracy, r2, silhouette or explained variance by task, as a new
- * {name, value} object, or NULL. */
-json_t *fl_repo_headline(const json_t *rec);
-
 #endif

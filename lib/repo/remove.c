@@ -12,6 +12,7 @@
 #include "repo/index.h"
 #include "repo/modelref.h"
 #include "repo/record.h"
+#include "repo/summary.h"
 
 /* Object digests (hex) named by live records, as a set. */
 static int referenced(const fl_repo *r, json_t *set, fl_err *err)
@@ -146,7 +147,8 @@ static int remove_locked(fl_repo *r, const fl_modelref *ref, int force, json_t *
 	json_array_foreach(*gone, i, a)
 		if ((rc = fl_index_alias_remove(r, ref->name, json_string_value(a), err)) < 0)
 			return rc;
-	if ((rc = fl_index_remove(r, ref->name, version, err)) < 0)
+	if ((rc = fl_index_remove(r, ref->name, version, err)) < 0 ||
+	    (rc = fl_summary_update(r, ref->name, version, NULL, err)) < 0)
 		return rc;
 	return fl_repo_collect(r, freed, err);
 }
