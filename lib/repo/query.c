@@ -94,7 +94,17 @@ int fl_repo_list(const fl_repo *r, const char *name, json_t **out, fl_err *err)
 	*out = json_array();
 	if (name) {
 		fl_modelref ref;
-		if ((rc = fl_modelref_parse(&ref, name, err)) == 0)
+		fl_versions v;
+		long ver;
+		if ((rc = fl_modelname_check(name, err)) == 0 &&
+		    (rc = fl_modelref_parse(&ref, name, err)) == 0 &&
+		    (rc = fl_index_versions(r, name, &v, err)) == 0) {
+			/* an unknown name: the resolver's message lists the models */
+			if (!v.highest)
+				rc = fl_index_resolve(r, &ref, &ver, err);
+			fl_versions_clear(&v);
+		}
+		if (rc == 0)
 			rc = list_one(r, name, *out, err);
 	} else if ((rc = fl_index_names(r, &names, &n, err)) == 0) {
 		for (size_t i = 0; i < n && rc == 0; i++)

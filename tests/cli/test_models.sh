@@ -120,6 +120,18 @@ out_has "^added penguins@3" "a removed number is never given again"
 run floe models fsck
 rc_is 0 "fsck of a sound repository exits 0"
 out_has "checked 4 objects, 2 versions, 0 aliases .*: ok" "fsck counts what it checked"
+run floe models list nosuch
+rc_is 1 "list of an unknown model fails"
+err_has "no model named 'nosuch'" "and says so"
+sed -i 's/logistic_regression/ridge/' "$WORK/repo/models/penguins/list.json"
+run floe models fsck
+rc_is 1 "fsck finds a list cache that disagrees with the records"
+out_has "list.json: the summary of version 1 differs from its record" "and names it"
+rm "$WORK/repo/models/penguins/list.json"
+run floe models list penguins
+out_has "^penguins@3 +- +logistic_regression" "list works without its cache (from the records)"
+run floe models fsck
+rc_is 0 "a missing cache is not a problem"
 
 # tampering: change the model object of penguins@3 in place
 obj=$(floe models show penguins@3 | sed -n '/^model file/{n;s/^  sha256 *//p;}')
@@ -222,17 +234,19 @@ mkdir ws_big && cp p.csv ws_big/ && head -c 8M /dev/urandom >ws_big/blob.bin &&
 	sed -e 's/^name: pa/name: big/' -e 's/^  data: p.csv/  data: p.csv\n  blob: blob.bin/' ws_pa/pa.yaml >ws_big/big.yaml &&
 	(cd ws_big && floe run big.yaml >/dev/null 2>&1 && floe bundle big.yaml -o "$big" >/dev/null)
 bad=0
-for d in 0.05 0.1 0.15 0.2 0.3 0.4; do
+for d in 0.05 0.1 0.2 0.4 0.8 1.5; do
 	"$FLOE" models add --repo "$RK" "$big" --name big >/dev/null 2>&1 &
 	pid=$!
 	sleep "$d"
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
-	n=$(floe models list --repo "$RK" big --json | grep -c '"version"')
+	n=$(floe models list --repo "$RK" --json | grep -c '"name": "big"')
 	floe models fsck --repo "$RK" >/dev/null || bad=1
 	for v in $(seq "$n"); do floe models show --repo "$RK" "big@$v" >/dev/null || bad=1; done
 done
 ok $bad "kill -9 at six moments of an add: every visible version whole, fsck clean"
+diag_n=$(floe models list --repo "$RK" --json | grep -c '"name": "big"')
+echo "# $diag_n of the 6 killed adds had finished"
 
 # a read-only repository
 RO=$WORK/ro
