@@ -33,6 +33,17 @@ sed -e 's/^name: pen/name: big/' -e 's/^  data: p.csv/  data: p.csv\n  blob: blo
 "$FLOE" run --quiet pen.yaml >/dev/null && "$FLOE" bundle pen.yaml -o "$dir/small.floe.tar.zst" >/dev/null
 "$FLOE" run --quiet big.yaml >/dev/null && "$FLOE" bundle big.yaml -o "$dir/big.floe.tar.zst" >/dev/null
 repo=$dir/repo
+# best_cpu N CMD...: the least user+system CPU seconds of N runs.
+best_cpu() {
+	local n=$1 best="" t
+	shift
+	for _ in $(seq "$n"); do
+		/usr/bin/time -o "$dir/cpu" -f '%U %S' "$@" >/dev/null 2>&1
+		t=$(awk '{print $1 + $2}' "$dir/cpu")
+		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+	done
+	printf '%.3f\n' "$best"
+}
 echo "model repository benchmark ($(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg))"
 t0=$(date +%s.%N)
 seq "$n" | xargs -P 2 -I{} sh -c '"$1" models add --repo "$2" "$3" --name "m$(({} % 10))" >/dev/null' \
@@ -45,9 +56,11 @@ printf 'made %s versions with floe models add in %.1f s (%.3f s each, 2 at a tim
 t_list=$(best_of 5 "$FLOE" models list --repo "$repo")
 t_json=$(best_of 5 "$FLOE" models list --repo "$repo" --json)
 t_help=$(best_of 5 "$FLOE" --help)
-cpu=$( { /usr/bin/time -f '%U %S' "$FLOE" models list --repo "$repo" >/dev/null; } 2>&1 | awk '{print $1 + $2}')
-printf '%-38s floe %8.3f s   %-22s %8.3f s   (goal < 0.1 s; CPU %s s)\n' \
-	"models list, $n versions" "$t_list" "floe --help (start)" "$t_help" "$cpu"
+printf '%-38s floe %8.3f s   %-22s %8.3f s   (goal < 0.1 s)\n' \
+	"models list, $n versions (wall)" "$t_list" "floe --help (start)" "$t_help"
+printf '%-38s floe %8.3f s   %-22s %8.3f s\n' "models list, $n versions (CPU)" \
+	"$(best_cpu 5 "$FLOE" models list --repo "$repo")" "floe --help (start)" \
+	"$(best_cpu 5 "$FLOE" --help)"
 printf '%-38s floe %8.3f s\n' "models list --json, $n versions" "$t_json"
 big=$dir/big.floe.tar.zst
 cat "$big" >/dev/null
@@ -58,4 +71,7 @@ printf '%-38s floe %8.3f s   %-22s %8.3f s   add/cp %sx\n' \
 	"models add, $(($(stat -c %s "$big") >> 20)) MB bundle" "$t_add" "cp" "$t_cp" "$(ratio "$t_add" "$t_cp")"
 printf '%-38s floe %8.3f s   %-22s %8.3f s   add/(cp+fsync) %sx\n' \
 	"" "$t_add" "dd conv=fsync" "$t_cps" "$(ratio "$t_add" "$t_cps")"
+printf '%-38s floe %8.3f s   %-22s %8.3f s   (CPU: add hashes the file and checks every entry)\n' \
+	"models add (CPU)" "$(best_cpu 3 "$FLOE" models add --repo "$dir/repo2" "$big" --name big)" \
+	"dd conv=fsync" "$(best_cpu 3 dd if="$big" of="$dir/copy2.tar.zst" bs=1M conv=fsync status=none)"
 rm -rf "$dir"
