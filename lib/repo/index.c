@@ -122,7 +122,8 @@ static void drop_removed(fl_versions *out)
 	size_t k = 0;
 
 	for (size_t i = 0; i < out->n_live; i++)
-		if (!bsearch(&out->live[i], out->removed, out->n_removed, sizeof(long), cmp_long))
+		if (!out->n_removed ||
+		    !bsearch(&out->live[i], out->removed, out->n_removed, sizeof(long), cmp_long))
 			out->live[k++] = out->live[i];
 	out->n_live = k;
 }
@@ -156,8 +157,10 @@ int fl_index_versions(const fl_repo *r, const char *name, fl_versions *out, fl_e
 		fl_versions_clear(out);
 		return rc;
 	}
-	qsort(out->live, out->n_live, sizeof(long), cmp_long);
-	qsort(out->removed, out->n_removed, sizeof(long), cmp_long);
+	if (out->n_live)
+		qsort(out->live, out->n_live, sizeof(long), cmp_long);
+	if (out->n_removed)
+		qsort(out->removed, out->n_removed, sizeof(long), cmp_long);
 	drop_removed(out);
 	return 0;
 }
@@ -291,7 +294,7 @@ static int resolve_alias(const fl_repo *r, const fl_modelref *ref, long *version
 
 static int in_list(const long *v, size_t n, long x)
 {
-	return bsearch(&x, v, n, sizeof(long), cmp_long) != NULL;
+	return n && bsearch(&x, v, n, sizeof(long), cmp_long) != NULL;
 }
 
 int fl_index_resolve(const fl_repo *r, const fl_modelref *ref, long *version, fl_err *err)
