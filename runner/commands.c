@@ -17,6 +17,7 @@ extern const fl_cmd fl_cmd_predict;
 extern const fl_cmd fl_cmd_score;
 extern const fl_cmd fl_cmd_model;
 extern const fl_cmd fl_cmd_report;
+extern const fl_cmd fl_cmd_models;
 extern const fl_cmd fl_cmd_bundle;
 extern const fl_cmd fl_cmd_inspect;
 extern const fl_cmd fl_cmd_verify;
@@ -42,6 +43,7 @@ const fl_cmd *const fl_commands[] = {
 	&fl_cmd_score,
 	&fl_cmd_model,
 	&fl_cmd_report,
+	&fl_cmd_models,
 	&fl_cmd_bundle,
 	&fl_cmd_inspect,
 	&fl_cmd_verify,
