@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/hex.h"
 #include "core/sha256.h"
 
 #define FL_SIGN_LEN 64     /* bytes in an Ed25519 signature */
@@ -33,9 +34,5 @@ int fl_sign_verify_raw(const uint8_t pub[FL_SIGN_PUB_LEN], const void *msg, size
 /* Key id: hex SHA-256 of the raw public key (hex holds 65 bytes). */
 int fl_sign_key_id(const uint8_t pub[FL_SIGN_PUB_LEN], char *hex, fl_err *err);
 
-/* Lower-case hex of `n` bytes into `hex` (2n+1 bytes), and back (FL_EINVAL
- * unless exactly 2n hex digits). */
-void fl_hex_encode(const uint8_t *b, size_t n, char *hex);
-int fl_hex_decode(const char *hex, uint8_t *b, size_t n, fl_err *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* sha256.c - SHA-256 on OpenSSL EVP. */
 #define _GNU_SOURCE
 #include "core/sha256.h"
+#include "core/hex.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -122,38 +123,13 @@ int fl_sha256_file(const char *path, fl_digest *out, fl_err *err)
 
 void fl_digest_hex(const fl_digest *d, char *hex)
 {
-	static const char digits[] = "0123456789abcdef";
-
-	for (int i = 0; i < FL_SHA256_LEN; i++) {
-		hex[2 * i] = digits[d->b[i] >> 4];
-		hex[2 * i + 1] = digits[d->b[i] & 15];
-	}
-	hex[FL_SHA256_HEX_LEN] = '\0';
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	fl_hex_encode(d->b, FL_SHA256_LEN, hex);
 }
 
 int fl_digest_parse(const char *hex, fl_digest *out, fl_err *err)
 {
-	if (strlen(hex) != FL_SHA256_HEX_LEN)
+	if (fl_hex_decode(hex, out->b, FL_SHA256_LEN, NULL) < 0)
 		return fl_err_set(err, FL_EINVAL,
 				  "'%s' is not a SHA-256 digest (64 hex digits)", hex);
-	for (int i = 0; i < FL_SHA256_LEN; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return fl_err_set(err, FL_EINVAL,
-					  "'%s' is not a SHA-256 digest (64 hex digits)",
-					  hex);
-		out->b[i] = (uint8_t)(hi << 4 | lo);
-	}
 	return 0;
 }

@@ -8,8 +8,8 @@
 /* --- every kind, one line each (keep in the order of kinds.c) --- */
 extern const fl_step_kind fl_kind_command; /* recipe/kind_command.c */
 extern const fl_step_kind fl_kind_load; /* data/kind_load.c */
-extern const fl_step_kind fl_kind_select; /* data/kind_select.c */
-extern const fl_step_kind fl_kind_drop; /* data/kind_drop.c */
+extern const fl_step_kind fl_kind_select; /* data/kind_columns.c */
+extern const fl_step_kind fl_kind_drop; /* data/kind_columns.c */
 extern const fl_step_kind fl_kind_dropna; /* data/kind_dropna.c */
 extern const fl_step_kind fl_kind_filter; /* data/kind_filter.c */
 extern const fl_step_kind fl_kind_impute; /* data/kind_impute.c */
