@@ -18,6 +18,9 @@ const fl_step_kind *const fl_step_kinds[] = {
 	&fl_kind_rebalance,
 	&fl_kind_develop,
 	&fl_kind_implement,
+	&fl_kind_image_features,
+	&fl_kind_audio_features,
+	&fl_kind_detect,
 	/* add new kinds here, one row each: &fl_kind_<name>, */
 	NULL,
 };

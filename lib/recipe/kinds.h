@@ -20,6 +20,9 @@ extern const fl_step_kind fl_kind_kfold; /* data/kind_kfold.c */
 extern const fl_step_kind fl_kind_rebalance; /* data/kind_rebalance.c */
 extern const fl_step_kind fl_kind_develop; /* develop/kind_develop.c */
 extern const fl_step_kind fl_kind_implement; /* develop/kind_implement.c */
+extern const fl_step_kind fl_kind_image_features; /* media/kind_image_features.c */
+extern const fl_step_kind fl_kind_audio_features; /* media/kind_audio_features.c */
+extern const fl_step_kind fl_kind_detect; /* media/kind_detect.c */
 
 /* The table, NULL-terminated. */
 extern const fl_step_kind *const fl_step_kinds[];

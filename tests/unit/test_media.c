@@ -1,5 +1,6 @@
 /* test_media.c - scanning data folders (order, layouts, empty and single
- * classes under skip and fail), labels from CSV, feature-matrix CSV. */
+ * classes under skip and fail), labels from CSV, feature-matrix CSV, the
+ * feature matrix as a floe table (mediakind.h). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include "core/log.h"
 #include "media/featmat.h"
 #include "media/fileset.h"
+#include "media/mediakind.h"
 #include "testutil.h"
 
 static const char *const exts[] = { "png", "wav", NULL };
@@ -182,6 +184,59 @@ static void test_featmat_csv(void **state)
 	free(dir);
 }
 
+/* A feature matrix as a table: `file` relative to the root, other ids,
+ * features, label; start_s / end_s numeric; a single file's id is its name. */
+static void test_media_table(void **state)
+{
+	const char *paths[] = { "/d/imgs/a/1.png", "/d/imgs/b/2.png" };
+	fl_err err = FL_ERR_INIT;
+	fl_featmat *m = NULL;
+	fl_table *t = NULL;
+	int c;
+
+	(void)state;
+	assert_int_equal(fl_featmat_new(&m, 2, 2, 1, 1, &err), 0);
+	assert_int_equal(fl_featmat_set_id_name(m, 0, "path", &err), 0);
+	assert_int_equal(fl_featmat_set_id_name(m, 1, "augment", &err), 0);
+	assert_int_equal(fl_featmat_set_col_name(m, 0, "area", &err), 0);
+	for (size_t r = 0; r < 2; r++) {
+		assert_int_equal(fl_featmat_set_id(m, r, 0, paths[r], &err), 0);
+		assert_int_equal(fl_featmat_set_id(m, r, 1, "none", &err), 0);
+		assert_int_equal(fl_featmat_set_label(m, r, r ? "b" : "a", &err), 0);
+		fl_featmat_row(m, r)[0] = 10.0 + (double)r;
+	}
+	assert_int_equal(fl_media_table(m, "/d/imgs/", &t, &err), 0);
+	assert_int_equal(t->n_rows, 2);
+	assert_int_equal(t->n_cols, 4);
+	assert_string_equal(t->cols[0].name, "file");
+	assert_int_equal(t->cols[0].type, FL_COL_CATEGORICAL);
+	assert_string_equal(t->cols[0].levels[t->cols[0].codes[1]], "b/2.png");
+	assert_string_equal(t->cols[1].name, "augment");
+	assert_string_equal(t->cols[2].name, "area");
+	assert_true(t->cols[2].num[1] == 11.0);
+	assert_string_equal(t->cols[3].name, "label");
+	assert_string_equal(t->cols[3].levels[t->cols[3].codes[0]], "a");
+	fl_table_free(t);
+	fl_featmat_free(m);
+
+	assert_int_equal(fl_featmat_new(&m, 1, 3, 1, 0, &err), 0);
+	assert_int_equal(fl_featmat_set_id_name(m, 0, "path", &err), 0);
+	assert_int_equal(fl_featmat_set_id_name(m, 1, "start_s", &err), 0);
+	assert_int_equal(fl_featmat_set_id_name(m, 2, "end_s", &err), 0);
+	assert_int_equal(fl_featmat_set_col_name(m, 0, "rms_mean", &err), 0);
+	assert_int_equal(fl_featmat_set_id(m, 0, 0, "/rec/long.wav", &err), 0);
+	assert_int_equal(fl_featmat_set_id(m, 0, 1, "1.5", &err), 0);
+	assert_int_equal(fl_featmat_set_id(m, 0, 2, "3.5", &err), 0);
+	assert_int_equal(fl_media_table(m, "/rec/long.wav", &t, &err), 0);
+	assert_string_equal(t->cols[0].levels[t->cols[0].codes[0]], "long.wav");
+	assert_int_equal((c = fl_table_find(t, "end_s")), 2);
+	assert_int_equal(t->cols[c].type, FL_COL_NUMERIC);
+	assert_true(t->cols[c].num[0] == 3.5);
+	assert_int_equal(fl_table_find(t, "label"), -1);
+	fl_table_free(t);
+	fl_featmat_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_single_class),
 		cmocka_unit_test(test_labels_csv),
 		cmocka_unit_test(test_featmat_csv),
+		cmocka_unit_test(test_media_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
