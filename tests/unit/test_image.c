@@ -236,7 +236,7 @@ static void test_descriptors_rectangle(void **state)
 	assert_float_equal(desc(im, "intensity_std"), 0, 1e-12);
 	/* histogram: fractions summing to 1 */
 	double s = 0;
-	char nm[16];
+	char nm[32];
 	for (int b = 1; b <= 16; b++) {
 		snprintf(nm, sizeof(nm), "hist_%02d", b);
 		s += desc(im, nm);
