@@ -60,7 +60,10 @@ static int collect_dir(const fl_repo *r, const char *sub, const json_t *keep, in
 	while ((e = readdir(d)) && rc == 0) {
 		if (strlen(e->d_name) != FL_SHA256_HEX_LEN - 2)
 			continue;
-		snprintf(hex, sizeof(hex), "%s%s", sub, e->d_name);
+		/* sub is the 2-digit fan-out folder, d_name the other 62 digits */
+		memcpy(hex, sub, 2);
+		memcpy(hex + 2, e->d_name, FL_SHA256_HEX_LEN - 2);
+		hex[FL_SHA256_HEX_LEN] = '\0';
 		if (json_object_get(keep, hex))
 			continue;
 		char *p = fl_repo_pathf(r, "objects/%s/%s", sub, e->d_name);
