@@ -4,6 +4,7 @@
 #define FL_CLI_H
 
 #include <getopt.h>
+#include <signal.h>
 
 #include "core/err.h"
 
@@ -51,6 +52,11 @@ int cli_fail(const fl_err *err);
 
 /* Parse a positive thread count for --threads; 0 on a bad value. */
 int cli_parse_threads(const char *s);
+
+/* Catch SIGINT and SIGTERM: the first sets the returned flag (the library
+ * polls it and stops cleanly); the handler then resets, so a second one
+ * kills. Returns the flag for the options' `stop` field. */
+const volatile sig_atomic_t *cli_stop_on_signals(void);
 
 /* Install the log handler (warnings to stderr; info unless quiet). */
 void cli_install_log(int quiet);

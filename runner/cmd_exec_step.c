@@ -9,26 +9,6 @@
 #include "exec/stepexec.h"
 #include "recipe_cli.h"
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
-
-static void install_handlers(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 static int run(const fl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -52,8 +32,7 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 	cli_install_log(1);
 	if (!(r = cli_load_recipe(argv[optind], &code)))
 		return code;
-	install_handlers();
-	o.stop = &stop_flag;
+	o.stop = cli_stop_on_signals();
 	rc = fl_stepexec_run(r, argv[optind + 1], (const char *const *)argv + optind + 3,
 			     (size_t)(argc - optind - 3), argv[optind + 2], &o, &err);
 	fl_recipe_free(r);

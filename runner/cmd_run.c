@@ -8,27 +8,6 @@
 #include "cli.h"
 #include "recipe_cli.h"
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
-
-/* First Ctrl-C: stop cleanly after tidying up; a second one kills. */
-static void install_handlers(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 static void print_plan(const fl_recipe *r, const fl_run *run)
 {
 	size_t todo = 0;
@@ -99,9 +78,8 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 	cli_install_log(quiet);
 	if (!(r = cli_load_recipe(argv[optind], &code)))
 		return code;
-	install_handlers();
 	ro.progress = cli_progress(quiet);
-	ro.stop = &stop_flag;
+	ro.stop = cli_stop_on_signals();
 	rc = fl_run_open(&rn, r, &ro, &err);
 	if (rc == 0)
 		rc = dry ? fl_run_plan(rn, &err) : fl_run_execute(rn, &err);
