@@ -27,7 +27,12 @@ _result() { # ok?, description, diagnostics
 	else
 		echo "not ok $T_N - $2"
 		T_FAIL=$((T_FAIL + 1))
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
+		# Diagnostics go to standard error, as Test::More does, so that
+		# prove shows them (with the script's name) in any log, CI's too.
+		{
+			echo "# failed: $(basename "$0") test $T_N - $2"
+			[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
+		} >&2
 	fi
 }
 
