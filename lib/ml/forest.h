@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/log.h"
 #include "ml/forest_tree.h"
 
 /* How max_features is given. */
@@ -45,10 +46,14 @@ typedef struct fl_forest_params {
 	int max_bins;              /* 2..256 (256) */
 	uint64_t seed;             /* random_state (0) */
 	int n_threads;             /* 0: all cores; not saved */
+	const fl_progress *progress; /* "trees" done / n_estimators after each
+				      * tree, from one thread at a time, done
+				      * counting up by one; may be NULL; not
+				      * saved */
 } fl_forest_params;
 
 #define FL_FOREST_PARAMS_INIT \
-	{ 100, 0, 2, 1, FL_MAXF_DEFAULT, 0.0, 1, 0, 0, 256, 0, 0 }
+	{ 100, 0, 2, 1, FL_MAXF_DEFAULT, 0.0, 1, 0, 0, 256, 0, 0, NULL }
 
 /* Features tried per split for F features; FL_EINVAL (with a message) when
  * the request is more than F or less than one. */

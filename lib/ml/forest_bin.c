@@ -115,12 +115,11 @@ static unsigned find_edges(const uint64_t *s, size_t n, int max_bins,
 	return ne;
 }
 
-uint8_t fl_bins_code(const fl_bins *b, size_t f, double x)
+/* lo + the number of the n sorted edges e[lo..lo+n) below x (branch-free
+ * binary search). */
+static inline unsigned count_below(const double *e, unsigned lo, unsigned n,
+				   double x)
 {
-	const double *e = b->edges + f * (FL_BINS_MAX - 1);
-	unsigned lo = 0, n = b->n_bins[f] - 1u; /* edges to search */
-
-	/* branch-free lower bound: the number of edges below x */
 	while (n > 1) {
 		unsigned half = n / 2;
 		lo = e[lo + half - 1] < x ? lo + half : lo;
@@ -128,7 +127,111 @@ uint8_t fl_bins_code(const fl_bins *b, size_t f, double x)
 	}
 	if (n == 1 && e[lo] < x)
 		lo++;
-	return (uint8_t)lo;
+	return lo;
+}
+
+uint8_t fl_bins_code(const fl_bins *b, size_t f, double x)
+{
+	return (uint8_t)count_below(b->edges + f * (FL_BINS_MAX - 1), 0,
+				    b->n_bins[f] - 1u, x);
+}
+
+/* ---- lookup table ---- */
+
+/* The cell of x: 0 up to the first edge, then equal steps, the last cell
+ * open-ended. Monotone in x (every operation is), never undefined (an
+ * infinite step count lands in the last cell). */
+static inline unsigned lut_cell(double x, double lo, double scale)
+{
+	double t;
+
+	if (!(x > lo))
+		return 0;
+	t = (x - lo) * scale;
+	return t < (double)(FL_BINS_LUT_CELLS - 1) ? (unsigned)t :
+						     FL_BINS_LUT_CELLS - 1;
+}
+
+/* Fill feature f's cells and steps from its ne edges e. */
+static void lut_feature(fl_bins_lut *lut, size_t f, const double *e,
+			unsigned ne)
+{
+	size_t C = FL_BINS_LUT_CELLS;
+	uint8_t *first = lut->first + f * (C + 1);
+	double *pe = lut->edges + f * FL_BINS_MAX;
+	unsigned k = 0, most = 0;
+
+	for (unsigned b = 0; b < FL_BINS_MAX; b++)
+		pe[b] = b < ne ? e[b] : INFINITY;
+	lut->lo[f] = ne ? e[0] : 0.0;
+	lut->scale[f] = ne > 1 ? (double)(C - 1) / (e[ne - 1] - e[0]) : 0.0;
+	for (size_t c = 0; c <= C; c++) {
+		while (k < ne && lut_cell(e[k], lut->lo[f], lut->scale[f]) < c)
+			k++;
+		first[c] = (uint8_t)k;
+		if (c > 0 && (unsigned)first[c] - first[c - 1] > most)
+			most = (unsigned)first[c] - first[c - 1];
+	}
+	/* the last cell holds the edges from first[C - 1] to ne */
+	if (ne - first[C - 1] > most)
+		most = ne - first[C - 1];
+	lut->steps[f] = (uint8_t)(most <= FL_BINS_LUT_STEPS ? most : 0);
+}
+
+int fl_bins_lut_init(fl_bins_lut *lut, const double *edges,
+		     const uint16_t *n_bins, size_t n_features, fl_err *err)
+{
+	size_t F = n_features, C = FL_BINS_LUT_CELLS;
+
+	memset(lut, 0, sizeof(*lut));
+	lut->n_features = F;
+	lut->n_bins = n_bins;
+	lut->edges = malloc((F + 1) * FL_BINS_MAX * sizeof(double));
+	lut->lo = malloc((F + 1) * sizeof(double));
+	lut->scale = malloc((F + 1) * sizeof(double));
+	lut->steps = malloc(F + 1);
+	lut->first = malloc((F + 1) * (C + 1));
+	if (!lut->edges || !lut->lo || !lut->scale || !lut->steps || !lut->first) {
+		fl_bins_lut_free(lut);
+		return fl_err_set(err, FL_ENOMEM, "out of memory");
+	}
+	for (size_t f = 0; f < F; f++)
+		lut_feature(lut, f, edges + f * (FL_BINS_MAX - 1), n_bins[f] - 1u);
+	return 0;
+}
+
+void fl_bins_lut_codes(const fl_bins_lut *lut, const double *X, size_t n,
+		       uint8_t *out)
+{
+	size_t F = lut->n_features, C = FL_BINS_LUT_CELLS;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t f = 0; f < F; f++) {
+			double x = X[i * F + f];
+			const double *e = lut->edges + f * FL_BINS_MAX;
+			unsigned steps = lut->steps[f], code;
+			if (steps == 0) {
+				code = count_below(e, 0, lut->n_bins[f] - 1u, x);
+			} else {
+				code = lut->first[f * (C + 1) +
+						  lut_cell(x, lut->lo[f], lut->scale[f])];
+				/* edges past the cell's are above x, and the
+				 * padding is +infinity: extra steps stay put */
+				for (unsigned s = 0; s < steps; s++)
+					code += e[code] < x;
+			}
+			out[i * F + f] = (uint8_t)code;
+		}
+}
+
+void fl_bins_lut_free(fl_bins_lut *lut)
+{
+	free(lut->edges);
+	free(lut->lo);
+	free(lut->scale);
+	free(lut->steps);
+	free(lut->first);
+	memset(lut, 0, sizeof(*lut));
 }
 
 static int bin_feature(void *ud, size_t f, int worker, fl_err *err)

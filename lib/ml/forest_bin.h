@@ -47,6 +47,42 @@ static inline double fl_bins_edge(const fl_bins *b, size_t f, unsigned bin)
 /* The bin code of value x for feature f. */
 uint8_t fl_bins_code(const fl_bins *b, size_t f, double x);
 
+/* A lookup table that bins values as fl_bins_code() does, in a few steps
+ * instead of a binary search over up to 255 edges: each feature's range
+ * between its first and last edge is cut into FL_BINS_LUT_CELLS equal
+ * cells, and a value's cell gives the first code it can have; a fixed
+ * number of steps (the most edges any cell of the feature holds) then
+ * finds its code. Exact: cells are a monotone function of the value, so
+ * every edge in an earlier cell is below every value in the cell, and
+ * every edge in a later cell above. Features whose edges crowd into a few
+ * cells use the binary search. */
+#define FL_BINS_LUT_CELLS 512
+#define FL_BINS_LUT_STEPS 4 /* most steps before the binary search is used */
+
+typedef struct fl_bins_lut {
+	size_t n_features;
+	const uint16_t *n_bins; /* borrowed: the bins' counts */
+	double *edges;        /* per feature FL_BINS_MAX slots: the edges, then
+			       * +infinity */
+	double *lo, *scale;   /* per feature: first edge, cells per unit */
+	uint8_t *steps;       /* per feature: steps, or 0 for binary search */
+	uint8_t *first;       /* per feature (CELLS + 1): edges in earlier cells */
+} fl_bins_lut;
+
+/* Build the table for features binned with `edges` and `n_bins` (the
+ * layout of fl_bins; n_bins is borrowed and must outlive the table).
+ * Fields owned by *lut; free with fl_bins_lut_free(). */
+int fl_bins_lut_init(fl_bins_lut *lut, const double *edges,
+		     const uint16_t *n_bins, size_t n_features, fl_err *err);
+
+/* The bin codes of the row-major n x n_features matrix X (out: n x
+ * n_features bytes), equal to fl_bins_code() of every value. */
+void fl_bins_lut_codes(const fl_bins_lut *lut, const double *X, size_t n,
+		       uint8_t *out);
+
+/* Free the table's arrays (NULL fields allowed). */
+void fl_bins_lut_free(fl_bins_lut *lut);
+
 /* Free the bins (NULL allowed). */
 void fl_bins_free(fl_bins *b);
 

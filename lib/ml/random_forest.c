@@ -73,6 +73,7 @@ static int params_of(const json_t *p, const fl_fit_opts *o, int classifier,
 	}
 	fp->seed = o->seed;
 	fp->n_threads = o->n_threads;
+	fp->progress = o->progress;
 	return max_features_of(p, fp, err);
 }
 
@@ -233,11 +234,18 @@ static int damaged(fl_err *err, const char *what)
 
 /* Check one tree's nodes: features and bins in range, children after
  * their parent and inside the tree (so every walk ends), leaf rows in
- * range. */
+ * range; a classifier's first n_classes value rows one-hot (prediction
+ * adds only their one). */
 static int check_tree(const fl_tree *t, const fl_forest *rf, fl_err *err)
 {
-	if (t->n_nodes == 0 || t->n_values == 0)
+	size_t K = rf->n_classes > 0 ? (size_t)rf->n_classes : 0;
+
+	if (t->n_nodes == 0 || t->n_values == 0 || t->n_values < K)
 		return damaged(err, "has an empty tree");
+	for (size_t k = 0; k < K; k++)
+		for (size_t c = 0; c < K; c++)
+			if (t->values[k * K + c] != (c == k ? 1.0f : 0.0f))
+				return damaged(err, "has no one-hot value rows");
 	for (uint32_t i = 0; i < t->n_nodes; i++) {
 		const fl_tree_node *nd = &t->nodes[i];
 		if (nd->leaf) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +198,71 @@ static void test_binning(void **state)
 	for (int k = 0; k < 256; k++)
 		assert_true(cnt[k] >= 5 && cnt[k] <= 25);
 	fl_bins_free(b);
+	free(X);
+}
+
+/* The lookup-table binning gives fl_bins_code() exactly: on the data, on
+ * every edge and its neighbours, far outside, for constant, two-bin,
+ * few-valued, normal and heavy-tailed (crowded edges) features. */
+static void test_binning_lut(void **state)
+{
+	enum { N = 4000, F = 6 };
+	double *X = malloc(N * F * sizeof(double)), *Y = NULL;
+	uint8_t *codes = NULL;
+	fl_bins *b = NULL;
+	fl_bins_lut lut;
+	fl_err err = FL_ERR_INIT;
+	size_t m = 0, cap;
+	fl_rng r;
+
+	(void)state;
+	fl_rng_seed(&r, 5, 0);
+	for (size_t i = 0; i < N; i++) {
+		double z = fl_rng_normal(&r);
+		X[i * F] = z;                       /* 256 quantile bins */
+		X[i * F + 1] = exp(12.0 * z);        /* edges crowd near 0 */
+		X[i * F + 2] = -2.5;                 /* constant: 1 bin */
+		X[i * F + 3] = i % 2 ? 1e300 : -1e300; /* 2 bins, huge range */
+		X[i * F + 4] = (double)(i % 5) * 0.1;  /* 5 distinct values */
+		X[i * F + 5] = z < 0 ? floor(z * 3) : z; /* ties, then continuous */
+	}
+	assert_int_equal(fl_bins_fit(&b, X, N, F, 256, 0, 1, &err), 0);
+	assert_int_equal(fl_bins_lut_init(&lut, b->edges, b->n_bins, F, &err), 0);
+	/* the data, then every edge, its neighbours, and extremes, per row */
+	cap = N + 256 * 5 + 8;
+	Y = malloc(cap * F * sizeof(double));
+	memcpy(Y, X, N * F * sizeof(double));
+	m = N;
+	for (unsigned k = 0; k < 255; k++)
+		for (int w = 0; w < 5; w++, m++)
+			for (size_t f = 0; f < F; f++) {
+				unsigned ne = b->n_bins[f] - 1u;
+				double e = ne ? fl_bins_edge(b, f, k % ne) : 0.0;
+				double v[5] = { e, nextafter(e, -INFINITY),
+						nextafter(e, INFINITY), e * 1.5, -e };
+				Y[m * F + f] = v[w];
+			}
+	for (size_t f = 0; f < F; f++) {
+		double ext[4] = { -DBL_MAX, DBL_MAX, -DBL_MIN, 0.0 };
+		for (int w = 0; w < 4; w++)
+			Y[(m + (size_t)w) * F + f] = ext[w];
+	}
+	m += 4;
+	codes = malloc(m * F);
+	fl_bins_lut_codes(&lut, Y, m, codes);
+	for (size_t i = 0; i < m; i++)
+		for (size_t f = 0; f < F; f++)
+			if (codes[i * F + f] != fl_bins_code(b, f, Y[i * F + f]))
+				fail_msg("row %zu feature %zu: %.17g -> %u, not %u", i, f,
+					 Y[i * F + f], codes[i * F + f],
+					 fl_bins_code(b, f, Y[i * F + f]));
+	/* both ways of finding the code are exercised */
+	assert_true(lut.steps[0] > 0);
+	assert_int_equal(lut.steps[1], 0);
+	fl_bins_lut_free(&lut);
+	fl_bins_free(b);
+	free(codes);
+	free(Y);
 	free(X);
 }
 
@@ -492,7 +558,152 @@ static void test_max_features(void **state)
 	assert_non_null(strstr(err.msg, "max_features=65 is more than the 64 features"));
 }
 
+/* ---- progress ---- */
+
+static fl_dataset *digits_dataset(void);
+
+typedef struct calls {
+	size_t n;           /* calls */
+	uint64_t done[64];  /* their done counts */
+	uint64_t total;     /* the last total */
+	int bad_what;       /* a call named something else than "trees" */
+} calls;
+
+static void record(void *ud, const char *what, uint64_t done, uint64_t total)
+{
+	calls *c = ud;
+
+	if (c->n < 64)
+		c->done[c->n] = done;
+	c->n++;
+	c->total = total;
+	c->bad_what |= strcmp(what, "trees") != 0;
+}
+
+static void check_calls(const calls *c, size_t trees)
+{
+	assert_int_equal(c->n, trees);
+	assert_int_equal(c->total, trees);
+	assert_false(c->bad_what);
+	for (size_t i = 0; i < trees; i++)
+		assert_int_equal(c->done[i], i + 1);
+}
+
+/* One call per tree, counting up, with 1 and 3 threads; the forest is the
+ * same as without a progress sink. Through the model kind too. */
+static void test_progress(void **state)
+{
+	table t = read_csv("tests/data/digits8x8.csv");
+	fl_forest_params p = FL_FOREST_PARAMS_INIT;
+	calls c1 = { 0 }, c3 = { 0 }, ck = { 0 };
+	fl_progress s1 = { record, &c1 }, s3 = { record, &c3 }, sk = { record, &ck };
+	fl_forest *plain, *a, *b;
+
+	(void)state;
+	p.n_estimators = 11;
+	p.seed = 4;
+	p.n_threads = 1;
+	plain = fit_class(&t, &p);
+	p.progress = &s1;
+	a = fit_class(&t, &p);
+	p.progress = &s3;
+	p.n_threads = 3;
+	b = fit_class(&t, &p);
+	check_calls(&c1, 11);
+	check_calls(&c3, 11);
+	assert_same_forest(plain, a);
+	assert_same_forest(plain, b);
+	assert_null(a->params.progress); /* not kept past the fit */
+	fl_forest_free(plain);
+	fl_forest_free(a);
+	fl_forest_free(b);
+	table_free(&t);
+
+	fl_dataset *ds = digits_dataset();
+	const fl_model_kind *k = fl_model_kind_find("random_forest");
+	const char *args[] = { "n_estimators=7" };
+	fl_fit_opts o = FL_FIT_OPTS_INIT;
+	fl_err err = FL_ERR_INIT;
+	fl_model *m = NULL;
+	json_t *params = NULL;
+
+	assert_int_equal(fl_params_from_args(k->params, args, 1, &params, &err), 0);
+	o.n_threads = 2;
+	o.progress = &sk;
+	if (fl_model_fit(&m, k, ds, params, &o, &err) < 0)
+		fail_msg("%s", err.msg);
+	check_calls(&ck, 7);
+	json_decref(params);
+	fl_model_free(m);
+	fl_dataset_free(ds);
+}
+
+/* A row's prediction does not depend on the rows predicted with it (work
+ * items are cut by the thread count and by PREDICT_BLOCK_MAX). */
+static void test_predict_rows_independent(void **state)
+{
+	table t = read_csv("tests/data/digits8x8.csv");
+	fl_forest_params p = FL_FOREST_PARAMS_INIT;
+	fl_err err = FL_ERR_INIT;
+	fl_forest *rf;
+	double *all = malloc(t.n * 10 * sizeof(double)), one[10];
+
+	(void)state;
+	p.n_estimators = 9;
+	p.seed = 2;
+	rf = fit_class(&t, &p);
+	assert_int_equal(fl_forest_predict_proba(rf, t.X, t.n, all, 2, &err), 0);
+	for (size_t i = 0; i < t.n; i += 37) {
+		assert_int_equal(fl_forest_predict_proba(rf, t.X + i * t.d, 1, one, 3,
+							 &err), 0);
+		assert_memory_equal(one, all + i * 10, sizeof(one));
+	}
+	assert_int_equal(fl_forest_predict_proba(rf, t.X, 0, one, 2, &err), 0);
+	fl_forest_free(rf);
+	free(all);
+	table_free(&t);
+}
+
 /* ---- bad input ---- */
+
+/* A constant feature next to informative ones: never split on, importance
+ * exactly 0, the others still learnt. */
+static void test_constant_feature(void **state)
+{
+	enum { N = 400, F = 3 };
+	double X[N * F];
+	int32_t y[N];
+	fl_forest_params p = FL_FOREST_PARAMS_INIT;
+	fl_err err = FL_ERR_INIT;
+	fl_forest *rf = NULL;
+	int32_t pred[N];
+	size_t hit = 0;
+	fl_rng r;
+
+	(void)state;
+	fl_rng_seed(&r, 9, 0);
+	for (size_t i = 0; i < N; i++) {
+		X[i * F] = fl_rng_normal(&r);
+		X[i * F + 1] = 7.25; /* constant */
+		X[i * F + 2] = fl_rng_normal(&r);
+		y[i] = X[i * F] + X[i * F + 2] > 0;
+	}
+	p.n_estimators = 20;
+	p.max_features_kind = FL_MAXF_ALL;
+	assert_int_equal(fl_forest_fit(&rf, X, N, F, y, 2, NULL, &p, &err), 0);
+	assert_true(rf->importance[1] == 0.0);
+	assert_true(rf->importance[0] > 0.2 && rf->importance[2] > 0.2);
+	for (size_t t = 0; t < rf->n_trees; t++)
+		for (uint32_t i = 0; i < rf->trees[t].n_nodes; i++)
+			assert_false(!rf->trees[t].nodes[i].leaf &&
+				     rf->trees[t].nodes[i].feature == 1);
+	assert_int_equal(fl_forest_predict_class(rf, X, N, pred, 2, &err), 0);
+	for (size_t i = 0; i < N; i++)
+		hit += pred[i] == y[i];
+	assert_true(hit > N * 95 / 100);
+	fl_forest_free(rf);
+}
+
 
 static void test_bad_input(void **state)
 {
@@ -618,6 +829,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_binning),
+		cmocka_unit_test(test_binning_lut),
 		cmocka_unit_test(test_digits_accuracy),
 		cmocka_unit_test(test_synthetic_accuracy),
 		cmocka_unit_test(test_sst_regression),
@@ -628,6 +840,9 @@ int main(void)
 		cmocka_unit_test(test_importance_ranking),
 		cmocka_unit_test(test_class_weight_balanced),
 		cmocka_unit_test(test_max_features),
+		cmocka_unit_test(test_progress),
+		cmocka_unit_test(test_predict_rows_independent),
+		cmocka_unit_test(test_constant_feature),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_model_file_round_trip),
 	};
