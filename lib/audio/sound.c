@@ -10,6 +10,7 @@
 
 #include "audio/resample.h"
 #include "core/atomic.h"
+#include "core/bigbuf.h"
 
 const char *const fl_sound_exts[] = { "wav", "flac", "ogg", "aif", "aiff", "au", NULL };
 
@@ -82,7 +83,13 @@ int fl_sound_read(fl_sound *s, float *buf, size_t max, size_t *got, fl_err *err)
 	*got = 0;
 	if (n < 0 || (n == 0 && sf_error(s->sf) != SF_ERR_NO_ERROR))
 		return fl_err_set(err, FL_EINVAL, "%s: read error (%s)", s->path, sf_strerror(s->sf));
-	for (sf_count_t i = 0; i < n; i++) {
+	for (sf_count_t i = 0; i < n && s->channels == 1; i++) { /* mono: a checked copy */
+		if (!isfinite(s->inter[i]))
+			return fl_err_set(err, FL_EINVAL, "%s: sample %lld is not a finite number",
+					  s->path, (long long)(s->done + i));
+		buf[i] = s->inter[i];
+	}
+	for (sf_count_t i = 0; i < n && s->channels > 1; i++) {
 		float acc = 0;
 		for (int c = 0; c < s->channels; c++)
 			acc += s->inter[i * s->channels + c];
@@ -107,6 +114,18 @@ void fl_sound_close(fl_sound *s)
 	free(s);
 }
 
+/* The output length the header promises (resampled: ceil(frames out /
+ * in)), capped: a header may lie, and the buffer grows if it must. */
+static size_t expected_len(const fl_sound_info *in, int rate)
+{
+	uint64_t f = in->frames > 0 ? (uint64_t)in->frames : 0, cap = (uint64_t)1 << 28;
+
+	f = f < cap * 16 ? f : cap * 16; /* no overflow below */
+	if (rate > 0 && rate != in->rate)
+		f = (f * (uint64_t)rate + (uint64_t)in->rate - 1) / (uint64_t)in->rate;
+	return (size_t)(f < cap ? f : cap) + 1;
+}
+
 int fl_signal_load(const char *path, int rate, fl_signal **out, fl_err *err)
 {
 	fl_sound *s = NULL;
@@ -122,7 +141,9 @@ int fl_signal_load(const char *path, int rate, fl_signal **out, fl_err *err)
 		return rc;
 	if ((rc = fl_resampler_new(info.rate, rate > 0 ? rate : info.rate, &r, err)) < 0)
 		goto cleanup;
-	if (!(block = malloc(BLOCK * sizeof(float))) || !(sig = calloc(1, sizeof(*sig)))) {
+	cap = expected_len(&info, rate);
+	if (!(block = malloc(BLOCK * sizeof(float))) || !(sig = calloc(1, sizeof(*sig))) ||
+	    !(buf = fl_bigbuf_alloc(cap * sizeof(float)))) {
 		rc = fl_err_set(err, FL_ENOMEM, "out of memory");
 		goto cleanup;
 	}
