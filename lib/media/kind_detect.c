@@ -237,7 +237,7 @@ static int run(const fl_step_ctx *ctx, fl_err *err)
 	    (rc = fl_detect_table(base ? base + 1 : rec, ev, n, &m, err)) == 0) {
 		if (!(path = fl_step_output(ctx, "detections.csv")))
 			rc = fl_err_set(err, FL_ENOMEM, "out of memory");
-		else if ((rc = fl_featmat_write_csv(m, path, err)) == 0)
+		else if ((rc = fl_featmat_write_csv(m, path, ctx->n_threads, err)) == 0)
 			rc = evaluate(ctx, ev, n, err);
 	}
 	if (rc < 0)
