@@ -6,9 +6,9 @@
 
 #include "audio/audiofeat.h"
 #include "audio/sound.h"
-#include "data/kindutil.h"
 #include "media/mediakind.h"
 #include "recipe/kinds.h"
+#include "recipe/kparam.h"
 
 /* The spectral parameters, shared with the `detect` kind (kind_detect.c),
  * which must compute the same features as the model was trained on. */

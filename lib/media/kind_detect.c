@@ -15,10 +15,10 @@
 #include "audio/sound.h"
 #include "audio/sweep.h"
 #include "core/atomic.h"
-#include "data/kindutil.h"
 #include "media/mediakind.h"
 #include "media/modelscore.h"
 #include "recipe/kinds.h"
+#include "recipe/kparam.h"
 
 static const fl_param_spec params[] = {
 	{ "window", FL_PARAM_FLOAT, 0, "2", "window length in seconds" },

@@ -4,11 +4,11 @@
  * from the class folder names (docs/images.md). */
 #include <string.h>
 
-#include "data/kindutil.h"
 #include "image/image.h"
 #include "image/imgfeat.h"
 #include "media/mediakind.h"
 #include "recipe/kinds.h"
+#include "recipe/kparam.h"
 
 static const fl_param_spec params[] = {
 	{ "features", FL_PARAM_STRING, 0, "descriptors",
