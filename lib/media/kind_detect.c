@@ -38,7 +38,7 @@ static const fl_param_spec params[] = {
 };
 static const fl_slot inputs[] = { { "recording", 0 }, { "model", 1 }, { "truth", 1 }, { NULL, 0 } };
 static const char *const outputs[] = { "detections.csv", "evaluation.json", NULL };
-static const char *const libs[] = { "openblas", "hdf5", NULL };
+static const char *const libs[] = { "openblas", "hdf5", "libsndfile", "fftw", NULL };
 
 typedef struct args {
 	fl_audiofeat_opts a; /* features for the model (window fields set) */

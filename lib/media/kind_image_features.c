@@ -30,7 +30,7 @@ static const fl_param_spec params[] = {
 };
 static const fl_slot inputs[] = { { "images", 0 }, { NULL, 0 } };
 static const char *const outputs[] = { "table.h5", NULL };
-static const char *const libs[] = { "hdf5", NULL };
+static const char *const libs[] = { "hdf5", "libpng", "libtiff", NULL };
 
 /* An integer parameter in [lo, hi] (positioned error). */
 static int int_in(const fl_step_ctx *ctx, const char *key, int64_t lo, int64_t hi, int64_t *v,
