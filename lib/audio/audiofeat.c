@@ -338,7 +338,7 @@ static int one_file(void *ud, size_t i, int worker, fl_err *err)
 	(void)worker;
 	if (j->o->stop && *j->o->stop)
 		return fl_err_set(err, FL_EINTR, "interrupted");
-	rc = fl_signal_load(j->set->paths[i], j->o->rate, &sig, err);
+	rc = fl_signal_load(j->set->paths[i], j->o->rate, j->frame_threads, &sig, err);
 	if (rc == 0)
 		rc = fl_mel_new(sig->rate, j->o->n_fft, j->o->n_mels, j->o->fmin, j->o->fmax,
 				j->o->n_mfcc, &mel, err);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audio/audiofeat.h"
 #include "audio/detect.h"
@@ -131,7 +132,7 @@ static void test_sound_files(void **state)
 	}
 	snprintf(p, sizeof(p), "%s/st.flac", dir);
 	write_sf(p, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 8000, 2, st, 1000);
-	assert_int_equal(fl_signal_load(p, 0, &sig, &err), 0);
+	assert_int_equal(fl_signal_load(p, 0, 1, &sig, &err), 0);
 	assert_int_equal(sig->rate, 8000);
 	assert_int_equal(sig->n, 1000);
 	for (int i = 0; i < 1000; i++) /* the mean of the two channels */
@@ -139,7 +140,7 @@ static void test_sound_files(void **state)
 	snprintf(p, sizeof(p), "%s/m.wav", dir);
 	assert_int_equal(fl_signal_write_wav(sig, p, &err), 0);
 	fl_signal_free(sig);
-	assert_int_equal(fl_signal_load(p, 16000, &sig, &err), 0);
+	assert_int_equal(fl_signal_load(p, 16000, 2, &sig, &err), 0);
 	assert_int_equal(sig->rate, 16000);
 	assert_int_equal(sig->n, 2000);
 	fl_signal_free(sig);
@@ -184,21 +185,21 @@ static void test_bad_sound_files(void **state)
 	wav_header(buf, 8000, 100);
 	memcpy(buf + 8, "WAVX", 4); /* a broken header */
 	tu_write_bytes(p, buf, sizeof(buf));
-	assert_int_equal(fl_signal_load(p, 0, &sig, &err), FL_EINVAL);
+	assert_int_equal(fl_signal_load(p, 0, 1, &sig, &err), FL_EINVAL);
 	assert_non_null(strstr(err.msg, "broken.wav: not a readable sound file"));
 	snprintf(p, sizeof(p), "%s/zero.wav", dir);
 	wav_header(buf, 8000, 0);
 	tu_write_bytes(p, buf, 44);
-	assert_int_equal(fl_signal_load(p, 0, &sig, &err), FL_EINVAL);
+	assert_int_equal(fl_signal_load(p, 0, 1, &sig, &err), FL_EINVAL);
 	assert_non_null(strstr(err.msg, "zero.wav"));
 	snprintf(p, sizeof(p), "%s/rate0.wav", dir);
 	wav_header(buf, 0, 100);
 	tu_write_bytes(p, buf, sizeof(buf));
-	assert_int_equal(fl_signal_load(p, 0, &sig, &err), FL_EINVAL);
+	assert_int_equal(fl_signal_load(p, 0, 1, &sig, &err), FL_EINVAL);
 	assert_non_null(strstr(err.msg, "rate0.wav"));
 	snprintf(p, sizeof(p), "%s/empty.wav", dir);
 	tu_write(p, "");
-	assert_int_equal(fl_signal_load(p, 0, &sig, &err), FL_EINVAL);
+	assert_int_equal(fl_signal_load(p, 0, 1, &sig, &err), FL_EINVAL);
 	assert_null(sig);
 	tu_rmrf(dir);
 	free(dir);
@@ -310,6 +311,53 @@ static void test_summarise_percentiles(void **state)
 	}
 }
 
+/* A file read in segments on 3 threads gives the samples of one stream. */
+static void same_load(const char *path, size_t n)
+{
+	fl_signal *a = NULL, *b = NULL;
+	fl_err err = FL_ERR_INIT;
+
+	assert_int_equal(fl_signal_load(path, 0, 1, &a, &err), 0);
+	assert_int_equal(fl_signal_load(path, 0, 3, &b, &err), 0);
+	assert_int_equal(a->n, n);
+	assert_int_equal(b->n, n);
+	assert_memory_equal(a->x, b->x, n * sizeof(float));
+	fl_signal_free(a);
+	fl_signal_free(b);
+}
+
+/* Long 16-bit stereo files: segments on several threads read what one
+ * thread reads, also from a truncated file (libsndfile counts the frames
+ * the file holds, whatever its header says). */
+static void test_long_file_load(void **state)
+{
+	char *dir = tu_tmpdir(), p[4096];
+	size_t n = 600000;
+	float *x = malloc(2 * n * sizeof(float));
+	fl_signal *a = NULL, *b = NULL;
+	fl_err err = FL_ERR_INIT;
+	fl_rng r;
+
+	(void)state;
+	fl_rng_seed(&r, 6, 0);
+	for (size_t i = 0; i < 2 * n; i++)
+		x[i] = (float)(0.3 * fl_rng_normal(&r));
+	snprintf(p, sizeof(p), "%s/st.wav", dir);
+	write_sf(p, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 8000, 2, x, n);
+	same_load(p, n);
+	assert_int_equal(truncate(p, 44 + 4 * 500000 + 3), 0); /* and half a frame */
+	assert_int_equal(fl_signal_load(p, 0, 1, &a, &err), 0);
+	assert_int_equal(fl_signal_load(p, 0, 2, &b, &err), 0);
+	assert_int_equal(a->n, b->n);
+	assert_true(a->n < n);
+	assert_memory_equal(a->x, b->x, a->n * sizeof(float));
+	fl_signal_free(a);
+	fl_signal_free(b);
+	free(x);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 /* One long file: frames in blocks on two threads and summaries over
  * features on two threads give the bits of one thread. */
 static void test_long_file_threads(void **state)
@@ -339,6 +387,7 @@ static void test_long_file_threads(void **state)
 	assert_memory_equal(f1, f2, n1 * fl_audiofeat_frame_dim(&o) * sizeof(float));
 	snprintf(p, sizeof(p), "%s/long.wav", dir);
 	write_sf(p, SF_FORMAT_WAV | SF_FORMAT_FLOAT, 16000, 1, x, n);
+	same_load(p, n);
 	assert_int_equal(fl_fileset_scan(p, &so, &set, &err), 0);
 	for (int win = 0; win < 2; win++) {
 		o.window_s = win ? 5 : 0;
@@ -487,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_mel_mfcc),
 		cmocka_unit_test(test_summarise),
 		cmocka_unit_test(test_summarise_percentiles),
+		cmocka_unit_test(test_long_file_load),
 		cmocka_unit_test(test_long_file_threads),
 		cmocka_unit_test(test_detect_merge_and_evaluate),
 		cmocka_unit_test(test_sweep_scorer),
