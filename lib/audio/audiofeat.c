@@ -54,13 +54,51 @@ void fl_audiofeat_name(const fl_audiofeat_opts *o, size_t j, char *buf, size_t l
 		snprintf(buf, len, "mfcc_%02zu_%s", f - FL_SPEC_N - o->n_mels, stat_names[s]);
 }
 
+/* What one thread needs to compute frames: its FFTW plan and scratch.
+ * Made once per computation (not per file or frame): plan creation is
+ * serialised by a lock and costs more than a short clip's frames. */
+typedef struct frame_ws {
+	fl_stft *stft;
+	float *power;  /* n_fft / 2 + 1 powers */
+	double *mag;   /* n_fft / 2 + 1 magnitudes */
+} frame_ws;
+
+static void ws_free(frame_ws *w, int n)
+{
+	for (int t = 0; w && t < n; t++) {
+		fl_stft_free(w[t].stft);
+		free(w[t].power);
+		free(w[t].mag);
+	}
+	free(w);
+}
+
+/* n workspaces for frames of n_fft samples; *out freed with ws_free. */
+static int ws_new(frame_ws **out, int n, int n_fft, fl_err *err)
+{
+	size_t nb = (size_t)n_fft / 2 + 1;
+	frame_ws *w = calloc((size_t)n, sizeof(frame_ws));
+	int rc = w ? 0 : fl_err_set(err, FL_ENOMEM, "out of memory");
+
+	for (int t = 0; rc == 0 && t < n; t++) {
+		rc = fl_stft_new(n_fft, &w[t].stft, err);
+		if (rc == 0 && (!(w[t].power = malloc(nb * sizeof(float))) ||
+				!(w[t].mag = malloc(nb * sizeof(double)))))
+			rc = fl_err_set(err, FL_ENOMEM, "out of memory");
+	}
+	if (rc < 0) {
+		ws_free(w, n);
+		w = NULL;
+	}
+	*out = w;
+	return rc;
+}
+
 typedef struct frame_job {
 	const fl_signal *sig;
 	const fl_audiofeat_opts *o;
 	const fl_mel *mel;
-	fl_stft **stft;   /* one per worker */
-	float **power;    /* one per worker: n_fft / 2 + 1 powers */
-	double **mag;     /* one per worker: n_fft / 2 + 1 magnitudes */
+	frame_ws *ws;     /* one per worker */
 	float *out;
 	size_t n_frames, dim;
 } frame_job;
@@ -68,6 +106,7 @@ typedef struct frame_job {
 static int frame_block(void *ud, size_t blk, int worker, fl_err *err)
 {
 	frame_job *j = ud;
+	frame_ws *w = &j->ws[worker];
 	size_t f0 = blk * BLOCK_FRAMES, f1 = f0 + BLOCK_FRAMES;
 	double v[FL_SPEC_N + 1024];
 
@@ -78,50 +117,29 @@ static int frame_block(void *ud, size_t blk, int worker, fl_err *err)
 		size_t start = f * (size_t)j->o->hop, avail = j->sig->n - start;
 		if (avail > (size_t)j->o->n_fft)
 			avail = (size_t)j->o->n_fft;
-		fl_stft_power(j->stft[worker], j->sig->x + start, avail, j->power[worker]);
-		fl_spectral_frame(j->sig->x + start, avail, j->power[worker], j->o->n_fft, j->sig->rate,
-				  j->mag[worker], v);
-		fl_mel_apply(j->mel, j->power[worker], v + FL_SPEC_N, v + FL_SPEC_N + j->o->n_mels);
+		fl_stft_power(w->stft, j->sig->x + start, avail, w->power);
+		fl_spectral_frame(j->sig->x + start, avail, w->power, j->o->n_fft, j->sig->rate, w->mag,
+				  v);
+		fl_mel_apply(j->mel, w->power, v + FL_SPEC_N, v + FL_SPEC_N + j->o->n_mels);
 		for (size_t d = 0; d < j->dim; d++) /* feature-major: summaries read columns */
 			j->out[d * j->n_frames + f] = (float)v[d];
 	}
 	return 0;
 }
 
-int fl_audiofeat_frames(const fl_signal *sig, const fl_audiofeat_opts *o, const fl_mel *mel,
-			int n_threads, float **out, size_t *n_frames, fl_err *err)
+/* Frames on nt threads with their workspaces ws[0..nt). */
+static int frames_with(const fl_signal *sig, const fl_audiofeat_opts *o, const fl_mel *mel,
+		       int nt, frame_ws *ws, float **out, size_t *n_frames, fl_err *err)
 {
-	frame_job j = { sig, o, mel, NULL, NULL, NULL, NULL, 0, fl_audiofeat_frame_dim(o) };
-	int nt = fl_threads_resolve(n_threads), rc = 0;
-	size_t nb = (size_t)o->n_fft / 2 + 1, n_blocks;
+	frame_job j = { sig, o, mel, ws, NULL, 0, fl_audiofeat_frame_dim(o) };
+	int rc;
 
 	*out = NULL;
 	j.n_frames = fl_stft_frames(sig->n, o->n_fft, o->hop);
-	n_blocks = (j.n_frames + BLOCK_FRAMES - 1) / BLOCK_FRAMES;
-	if ((size_t)nt > n_blocks) /* no transforms for workers without a block */
-		nt = n_blocks ? (int)n_blocks : 1;
-	j.stft = calloc((size_t)nt, sizeof(fl_stft *));
-	j.power = calloc((size_t)nt, sizeof(float *));
-	j.mag = calloc((size_t)nt, sizeof(double *));
-	j.out = fl_bigbuf_alloc((j.n_frames * j.dim + 1) * sizeof(float));
-	if (!j.stft || !j.power || !j.mag || !j.out)
-		rc = fl_err_set(err, FL_ENOMEM, "out of memory for %zu frames", j.n_frames);
-	for (int t = 0; rc == 0 && t < nt; t++) {
-		rc = fl_stft_new(o->n_fft, &j.stft[t], err);
-		if (rc == 0 && (!(j.power[t] = malloc(nb * sizeof(float))) ||
-				!(j.mag[t] = malloc(nb * sizeof(double)))))
-			rc = fl_err_set(err, FL_ENOMEM, "out of memory");
-	}
-	if (rc == 0)
-		rc = fl_parallel_for(n_blocks, nt, frame_block, &j, err);
-	for (int t = 0; j.stft && j.power && j.mag && t < nt; t++) {
-		fl_stft_free(j.stft[t]);
-		free(j.power[t]);
-		free(j.mag[t]);
-	}
-	free(j.stft);
-	free(j.power);
-	free(j.mag);
+	if (!(j.out = fl_bigbuf_alloc((j.n_frames * j.dim + 1) * sizeof(float))))
+		return fl_err_set(err, FL_ENOMEM, "out of memory for %zu frames", j.n_frames);
+	rc = fl_parallel_for((j.n_frames + BLOCK_FRAMES - 1) / BLOCK_FRAMES, nt, frame_block, &j,
+			     err);
 	if (rc < 0) {
 		free(j.out);
 		return rc;
@@ -129,6 +147,20 @@ int fl_audiofeat_frames(const fl_signal *sig, const fl_audiofeat_opts *o, const 
 	*out = j.out;
 	*n_frames = j.n_frames;
 	return 0;
+}
+
+int fl_audiofeat_frames(const fl_signal *sig, const fl_audiofeat_opts *o, const fl_mel *mel,
+			int n_threads, float **out, size_t *n_frames, fl_err *err)
+{
+	int nt = fl_threads_resolve(n_threads), rc;
+	frame_ws *ws = NULL;
+
+	*out = NULL;
+	if ((rc = ws_new(&ws, nt, o->n_fft, err)) < 0)
+		return rc;
+	rc = frames_with(sig, o, mel, nt, ws, out, n_frames, err);
+	ws_free(ws, nt);
+	return rc;
 }
 
 /* Hoare quickselect: the k-th smallest of v[0..n) (v reordered). */
@@ -227,6 +259,8 @@ typedef struct set_job {
 	const fl_audiofeat_opts *o;
 	file_rows *rows;
 	int frame_threads;  /* threads inside one file */
+	frame_ws *ws;       /* per thread: plan and scratch, made once */
+	fl_mel **mel;       /* per worker: filterbank of the last file's rate */
 	atomic_size_t done;
 } set_job;
 
@@ -326,24 +360,34 @@ cleanup:
 	return rc;
 }
 
+/* Worker w's filterbank for `rate`: kept while files share a rate (all
+ * of them unless `rate` is 0 and the files' rates differ). */
+static int mel_for(set_job *j, int w, int rate, fl_err *err)
+{
+	if (j->mel[w] && fl_mel_rate(j->mel[w]) == rate)
+		return 0;
+	fl_mel_free(j->mel[w]);
+	j->mel[w] = NULL;
+	return fl_mel_new(rate, j->o->n_fft, j->o->n_mels, j->o->fmin, j->o->fmax, j->o->n_mfcc,
+			  &j->mel[w], err);
+}
+
 static int one_file(void *ud, size_t i, int worker, fl_err *err)
 {
 	set_job *j = ud;
 	fl_signal *sig = NULL;
-	fl_mel *mel = NULL;
 	float *frames = NULL;
 	size_t n_frames = 0, d;
 	int rc;
 
-	(void)worker;
 	if (j->o->stop && *j->o->stop)
 		return fl_err_set(err, FL_EINTR, "interrupted");
 	rc = fl_signal_load(j->set->paths[i], j->o->rate, j->frame_threads, &sig, err);
 	if (rc == 0)
-		rc = fl_mel_new(sig->rate, j->o->n_fft, j->o->n_mels, j->o->fmin, j->o->fmax,
-				j->o->n_mfcc, &mel, err);
-	if (rc == 0)
-		rc = fl_audiofeat_frames(sig, j->o, mel, j->frame_threads, &frames, &n_frames, err);
+		rc = mel_for(j, worker, sig->rate, err);
+	if (rc == 0) /* many files: worker's own workspace; one file: all of them */
+		rc = frames_with(sig, j->o, j->mel[worker], j->frame_threads,
+				 j->frame_threads > 1 ? j->ws : &j->ws[worker], &frames, &n_frames, err);
 	if (rc == 0)
 		rc = window_rows(sig, frames, n_frames, j->o, j->frame_threads, &j->rows[i], err);
 	if (rc < 0 && rc != FL_ENOMEM && rc != FL_EINTR && j->o->on_bad == FL_BAD_SKIP) {
@@ -352,7 +396,6 @@ static int one_file(void *ud, size_t i, int worker, fl_err *err)
 		rc = 0;
 	}
 	fl_signal_free(sig);
-	fl_mel_free(mel);
 	free(frames);
 	d = atomic_fetch_add(&j->done, 1) + 1;
 	if (j->o->progress)
@@ -413,16 +456,21 @@ static int assemble(const set_job *j, fl_featmat **out, fl_err *err)
 int fl_audiofeat_compute(const fl_fileset *set, const fl_audiofeat_opts *o, fl_featmat **out,
 			 fl_err *err)
 {
-	set_job j = { set, o, NULL, 1, 0 };
+	set_job j = { set, o, NULL, 1, NULL, NULL, 0 };
 	int nt = fl_threads_resolve(o->n_threads), rc;
 
 	*out = NULL;
 	if ((rc = fl_audiofeat_check(o, err)) < 0)
 		return rc;
-	if (!(j.rows = calloc(set->n ? set->n : 1, sizeof(file_rows))))
+	if (!(j.rows = calloc(set->n ? set->n : 1, sizeof(file_rows))) ||
+	    !(j.mel = calloc((size_t)nt, sizeof(fl_mel *)))) {
+		free(j.rows);
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
+	}
 	/* many files: one file per thread; few (long) files: threads share a file */
-	if (set->n >= 2 * (size_t)nt) {
+	if ((rc = ws_new(&j.ws, nt, o->n_fft, err)) < 0) {
+		/* nothing computed; the cleanup below frees what there is */
+	} else if (set->n >= 2 * (size_t)nt) {
 		rc = fl_parallel_for(set->n, nt, one_file, &j, err);
 	} else {
 		j.frame_threads = nt;
@@ -439,5 +487,9 @@ int fl_audiofeat_compute(const fl_fileset *set, const fl_audiofeat_opts *o, fl_f
 		free(j.rows[i].why);
 	}
 	free(j.rows);
+	for (int t = 0; t < nt; t++)
+		fl_mel_free(j.mel[t]);
+	free(j.mel);
+	ws_free(j.ws, nt);
 	return rc;
 }

@@ -410,6 +410,43 @@ static void test_long_file_threads(void **state)
 	free(dir);
 }
 
+/* Files at their own, different rates (rate 0) on one thread: each row
+ * is that of the file alone (the filterbank follows the rate). */
+static void test_mixed_rates(void **state)
+{
+	static const int rates[3] = { 8000, 16000, 8000 };
+	char *dir = tu_tmpdir(), p[4096];
+	fl_fileset_opts so = { fl_sound_exts, FL_LAYOUT_AUTO, FL_BAD_FAIL };
+	fl_audiofeat_opts o = FL_AUDIOFEAT_OPTS_INIT;
+	fl_fileset *set = NULL, *one = NULL;
+	fl_featmat *all = NULL, *m = NULL;
+	fl_err err = FL_ERR_INIT;
+
+	(void)state;
+	o.rate = 0;
+	o.n_threads = 1;
+	for (int k = 0; k < 3; k++) {
+		float *x = sine(20000, 300 + 100 * k, rates[k], 0.4);
+		snprintf(p, sizeof(p), "%s/%d.wav", dir, k);
+		write_sf(p, SF_FORMAT_WAV | SF_FORMAT_FLOAT, rates[k], 1, x, 20000);
+		free(x);
+	}
+	assert_int_equal(fl_fileset_scan(dir, &so, &set, &err), 0);
+	assert_int_equal(fl_audiofeat_compute(set, &o, &all, &err), 0);
+	assert_int_equal(all->n_rows, 3);
+	for (size_t k = 0; k < 3; k++) {
+		assert_int_equal(fl_fileset_scan(set->paths[k], &so, &one, &err), 0);
+		assert_int_equal(fl_audiofeat_compute(one, &o, &m, &err), 0);
+		assert_memory_equal(fl_featmat_row(all, k), m->x, m->n_cols * sizeof(double));
+		fl_featmat_free(m);
+		fl_fileset_free(one);
+	}
+	fl_featmat_free(all);
+	fl_fileset_free(set);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 static void test_detect_merge_and_evaluate(void **state)
 {
 	const double s[8] = { 0, 5, 6, 0, 0, 7, 0, 9 };
@@ -538,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_summarise_percentiles),
 		cmocka_unit_test(test_long_file_load),
 		cmocka_unit_test(test_long_file_threads),
+		cmocka_unit_test(test_mixed_rates),
 		cmocka_unit_test(test_detect_merge_and_evaluate),
 		cmocka_unit_test(test_sweep_scorer),
 		cmocka_unit_test(test_audiofeat_threads),
