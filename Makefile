@@ -55,6 +55,11 @@ MLP_VEC := -ftree-vectorize -fvect-cost-model=dynamic -fno-math-errno
 $(BUILD)/lib/ml/mlp_optim.o $(BUILD)/lib/ml/mlp_train.o \
 $(BUILD)/lib/ml/mlp_layers.o: CFLAGS_ALL += $(MLP_VEC)
 
+# The audio frame loops (window, power, |X_k|, zero crossings): the same
+# element-wise vectorisation (sqrt is correctly rounded either way; the
+# floating-point sums stay in order, integer counts are exact).
+$(BUILD)/lib/audio/spectral.o $(BUILD)/lib/audio/stft.o: CFLAGS_ALL += $(MLP_VEC)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@

@@ -107,7 +107,7 @@ static int report(const args *a, const char *file, const fl_event *ev, size_t n,
 	if ((rc = fl_detect_table(file, ev, n, &m, err)) < 0)
 		return rc;
 	if (a->out)
-		rc = fl_featmat_write_csv(m, a->out, err);
+		rc = fl_featmat_write_csv(m, a->out, a->d.n_threads, err);
 	else
 		for (size_t i = 0; i < n; i++)
 			printf("%s,%.3f,%.3f,%.6g\n", file, ev[i].start, ev[i].end, ev[i].score);

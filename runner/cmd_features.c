@@ -49,11 +49,11 @@ static int layout_of(const fl_cmd *cmd, const char *s, fl_layout *out)
 }
 
 /* Write the matrix and say what was written. */
-static int finish(const fl_featmat *m, const char *path, int quiet)
+static int finish(const fl_featmat *m, const char *path, int threads, int quiet)
 {
 	fl_err err = FL_ERR_INIT;
 
-	if (fl_featmat_write_csv(m, path, &err) < 0)
+	if (fl_featmat_write_csv(m, path, threads, &err) < 0)
 		return cli_fail(&err);
 	if (!quiet)
 		fprintf(stderr, "%zu rows x %zu features -> %s\n", m->n_rows, m->n_cols, path);
@@ -221,7 +221,7 @@ static int run(const fl_cmd *cmd, int argc, char **argv)
 			goto fail;
 	}
 	cli_progress_done();
-	status = finish(m, k.out, k.quiet);
+	status = finish(m, k.out, k.threads, k.quiet);
 	fl_featmat_free(m);
 	fl_fileset_free(set);
 	return status;

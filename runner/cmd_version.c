@@ -32,6 +32,11 @@ static void print_text(json_t *rec)
 	       (long long)json_integer_value(json_object_get(blas, "threads")));
 	printf("hdf5        %s\n", str(lib, "hdf5", NULL));
 	printf("jansson     %s\n", str(lib, "jansson", NULL));
+	printf("libpng      %s\n", str(lib, "libpng", NULL));
+	printf("libtiff     %s\n", str(lib, "libtiff", NULL));
+	printf("libsndfile  %s\n", str(lib, "libsndfile", NULL));
+	printf("fftw        %s\n", str(lib, "fftw", NULL));
+	printf("netcdf      %s\n", str(lib, "netcdf", NULL));
 	printf("compiler    %s\n", str(rec, "compiler", NULL));
 	printf("cpu         %s\n", str(rec, "cpu", "model"));
 	printf("vector      ");

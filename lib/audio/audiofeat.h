@@ -49,17 +49,19 @@ size_t fl_audiofeat_count(const fl_audiofeat_opts *o);
 /* Name of summary column j into buf ("mfcc_03_p90"). */
 void fl_audiofeat_name(const fl_audiofeat_opts *o, size_t j, char *buf, size_t len);
 
-/* Frame features of a signal: *out (caller frees) holds *n_frames rows of
- * fl_audiofeat_frame_dim() floats. Frames are computed on n_threads
- * threads in blocks; the result does not depend on the thread count.
- * `mel` is made for the signal's rate (fl_mel_new). */
+/* Frame features of a signal: *out (caller frees) holds
+ * fl_audiofeat_frame_dim() columns of *n_frames floats, feature-major
+ * (feature d of frame f at (*out)[d * *n_frames + f]). Frames are computed
+ * on n_threads threads in blocks; the result does not depend on the thread
+ * count. `mel` is made for the signal's rate (fl_mel_new). */
 int fl_audiofeat_frames(const fl_signal *sig, const fl_audiofeat_opts *o, const fl_mel *mel,
 			int n_threads, float **out, size_t *n_frames, fl_err *err);
 
-/* Summary (FL_AUDIO_N_STATS per feature) of frames [a, b) into out.
- * `scratch` holds at least b - a floats. */
-void fl_audiofeat_summarise(const float *frames, size_t dim, size_t a, size_t b, float *scratch,
-			    double *out);
+/* Summary (FL_AUDIO_N_STATS per feature) of frames [a, b) of a
+ * feature-major table of n_frames frames (as fl_audiofeat_frames) into
+ * out. `scratch` holds at least b - a floats. */
+void fl_audiofeat_summarise(const float *frames, size_t n_frames, size_t dim, size_t a, size_t b,
+			    float *scratch, double *out);
 
 /* Features of every file of `set`: columns path (clip rows) or path,
  * start_s, end_s (window rows), the summary columns, label (labelled

@@ -49,7 +49,7 @@ int fl_detect_file(const char *path, const fl_detect_opts *o, fl_detect_score_fn
 	*n_out = 0;
 	if (o->window_s <= 0 || o->hop_s <= 0)
 		return fl_err_set(err, FL_EINVAL, "window and hop must be positive seconds");
-	if ((rc = fl_signal_load(path, o->rate, &sig, err)) < 0)
+	if ((rc = fl_signal_load(path, o->rate, o->n_threads, &sig, err)) < 0)
 		return rc;
 	j.sig = sig;
 	j.W = (size_t)llround(o->window_s * sig->rate);

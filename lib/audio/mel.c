@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 struct fl_mel {
+	int rate;         /* the sample rate the filters were made for */
 	int n_mels, n_mfcc;
 	int *lo, *hi;     /* per filter: first and one-past-last bin */
 	double *w;        /* per filter: weights for bins lo..hi-1, packed */
@@ -76,6 +77,7 @@ int fl_mel_new(int rate, int n_fft, int n_mels, double fmin, double fmax, int n_
 				  fmax, rate / 2.0);
 	if (!(m = calloc(1, sizeof(*m))))
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
+	m->rate = rate;
 	m->n_mels = n_mels;
 	m->n_mfcc = n_mfcc;
 	m->lo = calloc((size_t)n_mels, sizeof(int));
@@ -111,6 +113,11 @@ void fl_mel_apply(const fl_mel *m, const float *power, double *logmel, double *m
 			acc += m->dct[j * m->n_mels + i] * logmel[i];
 		mfcc[j] = acc;
 	}
+}
+
+int fl_mel_rate(const fl_mel *m)
+{
+	return m->rate;
 }
 
 void fl_mel_free(fl_mel *m)

@@ -23,6 +23,9 @@ int fl_mel_new(int rate, int n_fft, int n_mels, double fmin, double fmax, int n_
  * mfcc[n_mfcc] (mfcc may be NULL). */
 void fl_mel_apply(const fl_mel *m, const float *power, double *logmel, double *mfcc);
 
+/* The sample rate the filterbank was made for. */
+int fl_mel_rate(const fl_mel *m);
+
 void fl_mel_free(fl_mel *m);
 
 #endif

@@ -116,16 +116,29 @@ static int append(fl_resampler *r, const float *in, size_t n, fl_err *err)
 	return 0;
 }
 
+/* Room for `more` samples after *len (capacity at least doubles). */
+static int out_reserve(float **buf, size_t *len, size_t *cap, size_t more, fl_err *err)
+{
+	size_t nc = *cap ? *cap : 4096;
+	float *b;
+
+	if (*len + more <= *cap)
+		return 0;
+	while (nc < *len + more)
+		nc *= 2;
+	if (!(b = realloc(*buf, nc * sizeof(float))))
+		return fl_err_set(err, FL_ENOMEM, "out of memory");
+	*buf = b;
+	*cap = nc;
+	return 0;
+}
+
 static int out_push(float **buf, size_t *len, size_t *cap, float v, fl_err *err)
 {
-	if (*len == *cap) {
-		size_t nc = *cap ? *cap * 2 : 4096;
-		float *b = realloc(*buf, nc * sizeof(float));
-		if (!b)
-			return fl_err_set(err, FL_ENOMEM, "out of memory");
-		*buf = b;
-		*cap = nc;
-	}
+	int rc;
+
+	if (*len == *cap && (rc = out_reserve(buf, len, cap, 1, err)) < 0)
+		return rc;
 	(*buf)[(*len)++] = v;
 	return 0;
 }
@@ -173,9 +186,11 @@ int fl_resampler_push(fl_resampler *r, const float *in, size_t n, float **buf, s
 	int rc;
 
 	if (r->L == r->M) {
-		for (size_t i = 0; i < n; i++)
-			if ((rc = out_push(buf, len, cap, in[i], err)) < 0)
-				return rc;
+		if (n && (rc = out_reserve(buf, len, cap, n, err)) < 0)
+			return rc;
+		if (n)
+			memcpy(*buf + *len, in, n * sizeof(float));
+		*len += n;
 		return 0;
 	}
 	if ((rc = append(r, in, n, err)) < 0)

@@ -4,12 +4,15 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sndfile.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audio/resample.h"
 #include "core/atomic.h"
+#include "core/bigbuf.h"
+#include "core/parallel.h"
 
 const char *const fl_sound_exts[] = { "wav", "flac", "ogg", "aif", "aiff", "au", NULL };
 
@@ -17,6 +20,7 @@ const char *const fl_sound_exts[] = { "wav", "flac", "ogg", "aif", "aiff", "au",
 
 struct fl_sound {
 	SNDFILE *sf;      /* libsndfile handle */
+	int format;       /* SF_FORMAT_* container | encoding */
 	int channels;
 	float *inter;     /* interleaved block, BLOCK * channels */
 	char *path;       /* for messages */
@@ -66,6 +70,7 @@ int fl_sound_open(const char *path, fl_sound **out, fl_sound_info *info, fl_err 
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	}
 	s->sf = sf;
+	s->format = in.format;
 	s->channels = in.channels;
 	info->rate = in.samplerate;
 	info->channels = in.channels;
@@ -82,7 +87,13 @@ int fl_sound_read(fl_sound *s, float *buf, size_t max, size_t *got, fl_err *err)
 	*got = 0;
 	if (n < 0 || (n == 0 && sf_error(s->sf) != SF_ERR_NO_ERROR))
 		return fl_err_set(err, FL_EINVAL, "%s: read error (%s)", s->path, sf_strerror(s->sf));
-	for (sf_count_t i = 0; i < n; i++) {
+	for (sf_count_t i = 0; i < n && s->channels == 1; i++) { /* mono: a checked copy */
+		if (!isfinite(s->inter[i]))
+			return fl_err_set(err, FL_EINVAL, "%s: sample %lld is not a finite number",
+					  s->path, (long long)(s->done + i));
+		buf[i] = s->inter[i];
+	}
+	for (sf_count_t i = 0; i < n && s->channels > 1; i++) {
 		float acc = 0;
 		for (int c = 0; c < s->channels; c++)
 			acc += s->inter[i * s->channels + c];
@@ -107,7 +118,20 @@ void fl_sound_close(fl_sound *s)
 	free(s);
 }
 
-int fl_signal_load(const char *path, int rate, fl_signal **out, fl_err *err)
+/* The output length the header promises (resampled: ceil(frames out /
+ * in)), capped: a header may lie, and the buffer grows if it must. */
+static size_t expected_len(const fl_sound_info *in, int rate)
+{
+	uint64_t f = in->frames > 0 ? (uint64_t)in->frames : 0, cap = (uint64_t)1 << 28;
+
+	f = f < cap * 16 ? f : cap * 16; /* no overflow below */
+	if (rate > 0 && rate != in->rate)
+		f = (f * (uint64_t)rate + (uint64_t)in->rate - 1) / (uint64_t)in->rate;
+	return (size_t)(f < cap ? f : cap) + 1;
+}
+
+/* The whole file through the resampler, on this thread. */
+static int load_stream(const char *path, int rate, fl_signal **out, fl_err *err)
 {
 	fl_sound *s = NULL;
 	fl_resampler *r = NULL;
@@ -122,7 +146,9 @@ int fl_signal_load(const char *path, int rate, fl_signal **out, fl_err *err)
 		return rc;
 	if ((rc = fl_resampler_new(info.rate, rate > 0 ? rate : info.rate, &r, err)) < 0)
 		goto cleanup;
-	if (!(block = malloc(BLOCK * sizeof(float))) || !(sig = calloc(1, sizeof(*sig)))) {
+	cap = expected_len(&info, rate);
+	if (!(block = malloc(BLOCK * sizeof(float))) || !(sig = calloc(1, sizeof(*sig))) ||
+	    !(buf = fl_bigbuf_alloc(cap * sizeof(float)))) {
 		rc = fl_err_set(err, FL_ENOMEM, "out of memory");
 		goto cleanup;
 	}
@@ -180,6 +206,107 @@ int fl_signal_write_wav(const fl_signal *sig, const char *path, fl_err *err)
 		return fl_err_set(err, FL_EIO, "%s: closing WAV", path);
 	}
 	return fl_afile_commit(af, err);
+}
+
+/* Below this many samples one thread reads the whole file. */
+#define SEGMENT_MIN ((size_t)1 << 18)
+
+/* Uncompressed samples: a seek lands exactly on a sample, and a segment
+ * read on its own handle gives the bytes a whole-file read gives. */
+static int uncompressed(int format)
+{
+	switch (format & SF_FORMAT_SUBMASK) {
+	case SF_FORMAT_PCM_S8: case SF_FORMAT_PCM_U8: case SF_FORMAT_PCM_16:
+	case SF_FORMAT_PCM_24: case SF_FORMAT_PCM_32: case SF_FORMAT_FLOAT:
+	case SF_FORMAT_DOUBLE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Equal segments of one file read in parallel into one buffer. */
+typedef struct seg_job {
+	const char *path;
+	float *x;               /* n samples */
+	size_t n, per;          /* samples, per segment */
+	atomic_int short_read;  /* a segment ended early: the header lied */
+} seg_job;
+
+static int read_segment(void *ud, size_t i, int worker, fl_err *err)
+{
+	seg_job *j = ud;
+	size_t a = i * j->per, b = a + j->per < j->n ? a + j->per : j->n, got = 0;
+	fl_sound *s = NULL;
+	fl_sound_info info;
+	int rc;
+
+	(void)worker;
+	if (a >= b)
+		return 0;
+	if ((rc = fl_sound_open(j->path, &s, &info, err)) < 0)
+		return rc;
+	if (sf_seek(s->sf, (sf_count_t)a, SEEK_SET) != (sf_count_t)a)
+		atomic_store(&j->short_read, 1);
+	else
+		s->done = (int64_t)a; /* sample numbers in messages count from the start */
+	while (!atomic_load(&j->short_read) && a < b) {
+		if ((rc = fl_sound_read(s, j->x + a, b - a, &got, err)) < 0)
+			break;
+		if (got == 0)
+			atomic_store(&j->short_read, 1);
+		a += got;
+	}
+	fl_sound_close(s);
+	return rc;
+}
+
+/* 1: not done (a short segment), the caller streams the file instead. */
+static int load_segments(const char *path, const fl_sound_info *info, int nt, fl_signal **out,
+			 fl_err *err)
+{
+	seg_job j = { path, NULL, (size_t)info->frames, 0, 0 };
+	size_t n_seg = 2 * (size_t)nt;
+	fl_signal *sig = calloc(1, sizeof(*sig));
+	int rc;
+
+	j.per = (j.n + n_seg - 1) / n_seg;
+	if (!sig || !(j.x = fl_bigbuf_alloc(j.n * sizeof(float)))) {
+		free(sig);
+		return fl_err_set(err, FL_ENOMEM, "out of memory for %zu samples", j.n);
+	}
+	rc = fl_parallel_for(n_seg, nt, read_segment, &j, err);
+	if (atomic_load(&j.short_read)) /* whatever else happened: read it as a stream */
+		rc = 1;
+	if (rc != 0) {
+		free(j.x);
+		free(sig);
+		return rc;
+	}
+	sig->x = j.x;
+	sig->n = j.n;
+	sig->rate = info->rate;
+	*out = sig;
+	return 0;
+}
+
+int fl_signal_load(const char *path, int rate, int n_threads, fl_signal **out, fl_err *err)
+{
+	int nt = fl_threads_resolve(n_threads), rc, split;
+	fl_sound *s = NULL;
+	fl_sound_info info;
+
+	*out = NULL;
+	if (nt < 2)
+		return load_stream(path, rate, out, err);
+	if ((rc = fl_sound_open(path, &s, &info, err)) < 0)
+		return rc;
+	split = uncompressed(s->format) && (rate <= 0 || rate == info.rate) &&
+		(uint64_t)info.frames >= 2 * SEGMENT_MIN;
+	fl_sound_close(s);
+	if (split && (rc = load_segments(path, &info, nt, out, err)) <= 0)
+		return rc;
+	return load_stream(path, rate, out, err);
 }
 
 void fl_signal_free(fl_signal *s)

@@ -44,8 +44,12 @@ typedef struct fl_signal {
 
 /* Read a whole file as mono, resampled to `rate` (0: keep the file's).
  * Streams the file through the resampler, so memory is the output's
- * size. *out owned by the caller (fl_signal_free). */
-int fl_signal_load(const char *path, int rate, fl_signal **out, fl_err *err);
+ * size. A long file of uncompressed samples (PCM or float WAV, AIFF, ...)
+ * at its own rate is read on n_threads threads (0: all cores), in
+ * segments on their own handles; the samples, and the first bad sample
+ * an error names, are those of a one-thread read. *out owned by the
+ * caller (fl_signal_free). */
+int fl_signal_load(const char *path, int rate, int n_threads, fl_signal **out, fl_err *err);
 
 /* Write a signal as 16-bit PCM WAV (atomically), for tests and examples. */
 int fl_signal_write_wav(const fl_signal *s, const char *path, fl_err *err);

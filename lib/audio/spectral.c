@@ -12,29 +12,30 @@ static void time_domain(const float *x, size_t n, double *out)
 	double sq = 0;
 	size_t cross = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		sq += (double)x[i] * x[i];
-		if (i && (x[i] < 0) != (x[i - 1] < 0))
-			cross++;
-	}
+	for (size_t i = 1; i < n; i++) /* branch-free: the compiler may vectorise it */
+		cross += (x[i] < 0) != (x[i - 1] < 0);
 	out[FL_SPEC_RMS] = n ? sqrt(sq / n) : 0;
 	out[FL_SPEC_ZCR] = n > 1 ? (double)cross / (n - 1) : 0;
 }
 
 void fl_spectral_frame(const float *x, size_t n, const float *power, int n_fft, int rate,
-		       double *out)
+		       double *mag, double *out)
 {
 	int nb = n_fft / 2 + 1;
 	double df = (double)rate / n_fft, sum = 0, wsum = 0, var = 0, logsum = 0, psum = 0, acc = 0;
 
 	time_domain(x, n, out);
+	for (int k = 0; k < nb; k++) /* |X_k| once: three passes use it */
+		mag[k] = sqrt(power[k]);
 	for (int k = 0; k < nb; k++) {
-		double mag = sqrt(power[k]), p = power[k] + 1e-10;
-		sum += mag;
-		wsum += k * df * mag;
-		logsum += logf((float)p);
-		psum += p;
+		sum += mag[k];
+		wsum += k * df * mag[k];
+		psum += power[k] + 1e-10;
 	}
+	for (int k = 0; k < nb; k++) /* apart: the call would spill the sums above */
+		logsum += logf((float)(power[k] + 1e-10));
 	out[FL_SPEC_FLATNESS] = exp(logsum / nb) / (psum / nb);
 	if (sum <= 0) {
 		out[FL_SPEC_CENTROID] = out[FL_SPEC_BANDWIDTH] = out[FL_SPEC_ROLLOFF] = 0;
@@ -43,11 +44,11 @@ void fl_spectral_frame(const float *x, size_t n, const float *power, int n_fft, 
 	out[FL_SPEC_CENTROID] = wsum / sum;
 	out[FL_SPEC_ROLLOFF] = (nb - 1) * df;
 	for (int k = 0; k < nb; k++) {
-		double mag = sqrt(power[k]), d = k * df - out[FL_SPEC_CENTROID];
-		var += d * d * mag;
+		double d = k * df - out[FL_SPEC_CENTROID];
+		var += d * d * mag[k];
 	}
 	for (int k = 0; k < nb; k++) {
-		acc += sqrt(power[k]);
+		acc += mag[k];
 		if (acc >= 0.85 * sum) {
 			out[FL_SPEC_ROLLOFF] = k * df;
 			break;

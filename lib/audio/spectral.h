@@ -19,8 +19,9 @@ enum { FL_SPEC_RMS, FL_SPEC_ZCR, FL_SPEC_CENTROID, FL_SPEC_BANDWIDTH, FL_SPEC_FL
 extern const char *const fl_spectral_names[FL_SPEC_N];
 
 /* Measures of a frame: raw samples x[0..n), power[0..n_fft/2], into
- * out[FL_SPEC_N]. */
+ * out[FL_SPEC_N]. `mag` is the caller's scratch of n_fft / 2 + 1 doubles
+ * (left holding |X_k|). */
 void fl_spectral_frame(const float *x, size_t n, const float *power, int n_fft, int rate,
-		       double *out);
+		       double *mag, double *out);
 
 #endif

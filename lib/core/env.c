@@ -5,12 +5,17 @@
 
 #include <archive.h>
 #include <cblas.h>
+#include <fftw3.h>
 #include <hdf5.h>
+#include <netcdf.h>
 #include <openssl/crypto.h>
+#include <png.h>
+#include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <tiffio.h>
 #include <yaml.h>
 
 #include "core/buildinfo.h"
@@ -45,6 +50,32 @@ static json_t *hdf5_version(void)
 	return json_sprintf("%u.%u.%u", maj, min, rel);
 }
 
+/* The first line of a library's version text (libtiff adds a copyright). */
+static json_t *first_line(const char *s)
+{
+	return json_stringn(s, strcspn(s, "\n"));
+}
+
+/* netCDF's "4.9.0 of Jan  1 2023 00:00:00 $": the version, not the date. */
+static json_t *netcdf_version(void)
+{
+	const char *v = nc_inq_libvers();
+
+	return json_stringn(v, strcspn(v, " "));
+}
+
+/* The media and netCDF readers' libraries: their run-time versions (what
+ * is loaded, not the headers floe was built with). FFTW's string names
+ * the SIMD codelets it was built with, which decide its bits. */
+static void media_libraries(json_t *lib)
+{
+	json_object_set_new(lib, "libpng", json_string(png_get_libpng_ver(NULL)));
+	json_object_set_new(lib, "libtiff", first_line(TIFFGetVersion()));
+	json_object_set_new(lib, "libsndfile", json_string(sf_version_string()));
+	json_object_set_new(lib, "fftw", json_string(fftwf_version));
+	json_object_set_new(lib, "netcdf", netcdf_version());
+}
+
 static json_t *libraries_record(void)
 {
 	json_t *lib = json_object();
@@ -57,6 +88,7 @@ static json_t *libraries_record(void)
 	json_object_set_new(lib, "openblas", openblas_record());
 	json_object_set_new(lib, "hdf5", hdf5_version());
 	json_object_set_new(lib, "jansson", json_string(jansson_version_str()));
+	media_libraries(lib);
 	return lib;
 }
 

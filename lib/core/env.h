@@ -19,7 +19,9 @@ const char *fl_git_commit(void);
  * json_decref). Keys:
  *   floe      {version, commit}
  *   libraries {libyaml, libarchive, libarchive_details, openssl,
- *              openblas {config, corename, threads}, hdf5, jansson}
+ *              openblas {config, corename, threads}, hdf5, jansson,
+ *              libpng, libtiff, libsndfile, fftw (single precision, with
+ *              its SIMD flags), netcdf}
  *   compiler  the C compiler's name and version
  *   cpu       {model, vector_flags[]}
  *   os        {name, kernel, machine}

@@ -27,6 +27,8 @@ static const fl_param_spec params[] = {
 	{ NULL, 0, 0, NULL, NULL },
 };
 static const char *const outputs[] = { "table.h5", NULL };
+/* The table kinds' libraries and netCDF's, whose reader decodes the grids. */
+static const char *const libs[] = { "hdf5", "jansson", "netcdf", NULL };
 
 /* Parsed options; arrays malloc'd, strings borrowed from the params. */
 typedef struct load_args {
@@ -181,5 +183,5 @@ cleanup:
 
 const fl_step_kind fl_kind_load = {
 	"load", "read a CSV, an HDF5 dataset or netCDF variables into a floe table",
-	params, NULL, outputs, fl_kind_table_libs, check, run,
+	params, NULL, outputs, libs, check, run,
 };

@@ -1,8 +1,10 @@
-/* kindutil.h - what the prepare step kinds (lib/data/kind_*.c) share:
- * reading their parameters with positions, reading input tables with their
- * lineage (chain, input digests, steps), writing outputs that carry it on,
- * and the one driver behind every table-to-table kind. Internal to
- * lib/data. */
+/* kindutil.h - what the step kinds that read and write floe tables share
+ * (lib/data/kind_*.c, lib/media's table writer): the table kinds' `compress`
+ * parameter and libraries, column parameters checked against a table,
+ * reading input tables with their lineage (chain, input digests, steps),
+ * writing outputs that carry it on, and the one driver behind every
+ * table-to-table kind. Parameter reads (fl_kparam_*) are in recipe/kparam.h,
+ * included here. */
 #ifndef FL_KINDUTIL_H
 #define FL_KINDUTIL_H
 
@@ -12,6 +14,7 @@
 #include "core/err.h"
 #include "data/table.h"
 #include "data/transform.h"
+#include "recipe/kparam.h"
 #include "recipe/step.h"
 
 /* The `compress` parameter every kind that writes tables takes. */
@@ -20,21 +23,6 @@
 
 /* The libraries whose versions enter the key of every table kind. */
 extern const char *const fl_kind_table_libs[];
-
-/* A parameter's node, or NULL when absent. Borrowed. */
-const fl_value *fl_kparam(const fl_step_ctx *ctx, const char *key);
-
-/* Typed reads of a present-or-defaulted parameter (positioned errors).
- * fl_kparam_str gives "" for an absent parameter without default. */
-int fl_kparam_str(const fl_step_ctx *ctx, const char *key, const char **out, fl_err *err);
-int fl_kparam_int(const fl_step_ctx *ctx, const char *key, int64_t *out, fl_err *err);
-int fl_kparam_float(const fl_step_ctx *ctx, const char *key, double *out, fl_err *err);
-int fl_kparam_bool(const fl_step_ctx *ctx, const char *key, int *out, fl_err *err);
-
-/* A list-of-text parameter as a malloc'd array of borrowed strings (caller
- * frees the array; *out NULL and *n 0 when absent). */
-int fl_kparam_strs(const fl_step_ctx *ctx, const char *key, const char ***out,
-		   size_t *n, fl_err *err);
 
 /* `columns` and `exclude` as an fl_cols (arrays malloc'd into *names and
  * *excl, which the caller frees). */
@@ -46,15 +34,6 @@ int fl_kparam_cols(const fl_step_ctx *ctx, fl_cols *cols, const char ***names,
  * columns `t` has ("input 'train'" in `which`). */
 int fl_kparam_need_cols(const fl_step_ctx *ctx, const char *key, const fl_table *t,
 			const char *which, fl_err *err);
-
-/* Re-point the error in `err` (status rc) at parameter `key`:
- * "recipe.yaml:L:C: step 'x': <message>". Returns rc. */
-int fl_kparam_blame(const fl_step_ctx *ctx, const char *key, int rc, fl_err *err);
-
-/* A check that the step has exactly one input (`n_max` 1) or at least one
- * (`n_max` 0); positioned at the step. */
-int fl_kind_check_inputs(const fl_step_ctx *ctx, const char *kind, size_t n_max,
-			 fl_err *err);
 
 /* A table input and where it came from. */
 typedef struct fl_kin {

@@ -51,25 +51,28 @@ void fl_imgdesc_name(const fl_imgdesc_opts *o, size_t j, char *buf, size_t len)
 		snprintf(buf, len, "%s", tail_cols[j - N_HEAD - o->hist_bins]);
 }
 
-/* The k-th smallest value (0-based) from a 256-bin histogram. */
-static int kth(const uint32_t hist[256], double k)
+/* The k-th smallest value (0-based): the first grey level whose
+ * cumulative count cum[v] exceeds k (binary search; cum is nondecreasing). */
+static int kth(const uint32_t cum[256], double k)
 {
-	double seen = 0;
+	int lo = 0, hi = 255;
 
-	for (int v = 0; v < 256; v++) {
-		seen += hist[v];
-		if (seen > k)
-			return v;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (cum[mid] > k)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	return 255;
+	return lo;
 }
 
 /* Percentile q (0..100) with linear interpolation between order
- * statistics (numpy's default), from a histogram of n values. */
-static double percentile(const uint32_t hist[256], double n, double q)
+ * statistics (numpy's default), from the cumulative histogram of n values. */
+static double percentile(const uint32_t cum[256], double n, double q)
 {
 	double pos = q / 100 * (n - 1), lo = floor(pos);
-	int a = kth(hist, lo), b = kth(hist, lo + 1 < n ? lo + 1 : lo);
+	int a = kth(cum, lo), b = kth(cum, lo + 1 < n ? lo + 1 : lo);
 
 	return a + (pos - lo) * (b - a);
 }
@@ -77,7 +80,7 @@ static double percentile(const uint32_t hist[256], double n, double q)
 /* Statistics of the object's intensities (scaled to 0..1) into out[0..8]. */
 static void intensity_stats(const uint8_t *px, const uint8_t *mask, size_t n, double *out)
 {
-	uint32_t hist[256] = { 0 };
+	uint32_t hist[256] = { 0 }, cum[256];
 	double cnt = 0, sum = 0, sq = 0, mean;
 	static const double qs[5] = { 10, 25, 50, 75, 90 };
 
@@ -91,14 +94,16 @@ static void intensity_stats(const uint8_t *px, const uint8_t *mask, size_t n, do
 	if (cnt == 0)
 		return;
 	mean = sum / cnt;
-	for (int v = 0; v < 256; v++)
+	for (int v = 0; v < 256; v++) {
 		sq += hist[v] * (v - mean) * (v - mean);
+		cum[v] = hist[v] + (v ? cum[v - 1] : 0);
+	}
 	out[0] = mean / 255;
 	out[1] = sqrt(sq / cnt) / 255;
-	out[2] = kth(hist, 0) / 255.0;
-	out[3] = kth(hist, cnt - 1) / 255.0;
+	out[2] = kth(cum, 0) / 255.0;
+	out[3] = kth(cum, cnt - 1) / 255.0;
 	for (int i = 0; i < 5; i++)
-		out[4 + i] = percentile(hist, cnt, qs[i]) / 255;
+		out[4 + i] = percentile(cum, cnt, qs[i]) / 255;
 }
 
 static void put_shape(const fl_shape *s, double *v)
@@ -120,8 +125,9 @@ int fl_imgdesc_compute(const fl_image *im, const fl_imgdesc_opts *o, double *out
 	size_t n = (size_t)im->w * im->h;
 	uint8_t *mask = malloc(n);
 	int32_t *lab = malloc(2 * n * sizeof(int32_t));
-	double *work = malloc(((size_t)32 * im->h + 2 + FL_GLCM_MAX_LEVELS * FL_GLCM_MAX_LEVELS) *
-			      sizeof(double));
+	size_t wl = fl_shape_work_len(im->w, im->h);
+	double *work = malloc((wl > FL_GLCM_MAX_LEVELS * FL_GLCM_MAX_LEVELS
+				       ? wl : FL_GLCM_MAX_LEVELS * FL_GLCM_MAX_LEVELS) * sizeof(double));
 	uint32_t hist[256];
 	fl_shape s;
 	fl_glcm_props g;

@@ -53,9 +53,12 @@ int fl_image_read(const char *path, fl_image **out, fl_err *err)
 		fclose(fp);
 		return fl_err_sys(err, e, "reading %s", path);
 	}
+	if (got == 8 && !memcmp(m, "\x89PNG\r\n\x1a\n", 8)) { /* the common case: one open */
+		int rc = fl_png_read_fp(fp, 8, path, out, err);
+		fclose(fp);
+		return rc;
+	}
 	fclose(fp);
-	if (got == 8 && !memcmp(m, "\x89PNG\r\n\x1a\n", 8))
-		return fl_png_read(path, out, err);
 	if (got >= 2 && m[0] == 'P' && (m[1] == '2' || m[1] == '5' || m[1] == '3' || m[1] == '6'))
 		return fl_pnm_read(path, out, err);
 	if (got >= 4 && (!memcmp(m, "II*\0", 4) || !memcmp(m, "MM\0*", 4)))

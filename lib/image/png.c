@@ -59,7 +59,19 @@ static void to_grey(const uint8_t *buf, int channels, fl_image *im)
 
 int fl_png_read(const char *path, fl_image **out, fl_err *err)
 {
-	FILE *fp = NULL;
+	FILE *fp = fopen(path, "rb");
+	int rc;
+
+	*out = NULL;
+	if (!fp)
+		return fl_err_sys(err, errno, "%s", path);
+	rc = fl_png_read_fp(fp, 0, path, out, err);
+	fclose(fp);
+	return rc;
+}
+
+int fl_png_read_fp(FILE *fp, int sig_bytes, const char *path, fl_image **out, fl_err *err)
+{
 	png_structp png = NULL;
 	png_infop info = NULL;
 	png_errbuf eb = { "" };
@@ -69,8 +81,6 @@ int fl_png_read(const char *path, fl_image **out, fl_err *err)
 	volatile int rc = 0;
 
 	*out = NULL;
-	if (!(fp = fopen(path, "rb")))
-		return fl_err_sys(err, errno, "%s", path);
 	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &eb, on_error, on_warning);
 	if (!png || !(info = png_create_info_struct(png))) {
 		rc = fl_err_set(err, FL_ENOMEM, "%s: out of memory", path);
@@ -81,6 +91,7 @@ int fl_png_read(const char *path, fl_image **out, fl_err *err)
 		goto cleanup;
 	}
 	png_init_io(png, fp);
+	png_set_sig_bytes(png, sig_bytes);
 	png_set_user_limits(png, FL_IMAGE_MAX_SIDE, FL_IMAGE_MAX_SIDE);
 	png_read_info(png, info);
 	set_transforms(png, info);
@@ -111,7 +122,6 @@ int fl_png_read(const char *path, fl_image **out, fl_err *err)
 	}
 cleanup:
 	png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
-	fclose(fp);
 	free(buf);
 	free(rows);
 	if (rc < 0)

@@ -110,20 +110,28 @@ static int border(const uint8_t *mask, int w, int h, int r, int c)
 
 /* The border pixels' 3x3 configuration code (weights 10 at corners, 2 at
  * edges, 1 at the centre) mapped to a length: straight runs 1, diagonal
- * steps sqrt 2, corners (1 + sqrt 2) / 2 (Benkrid and Crookes). */
-static double perimeter(const uint8_t *mask, int w, int h, const raw *b)
+ * steps sqrt 2, corners (1 + sqrt 2) / 2 (Benkrid and Crookes). The
+ * border map `bm` covers the bounding box with a margin of one pixel
+ * (every pixel outside the box is outside the object), so each pixel's
+ * border test is done once, not nine times. */
+static double perimeter(const uint8_t *mask, int w, int h, const raw *b, uint8_t *bm)
 {
 	static const int k[3][3] = { { 10, 2, 10 }, { 2, 1, 2 }, { 10, 2, 10 } };
+	int bw = b->c1 - b->c0 + 3, bh = b->r1 - b->r0 + 3;
 	double total = 0;
 
-	for (int r = b->r0; r <= b->r1; r++) {
-		for (int c = b->c0; c <= b->c1; c++) {
+	memset(bm, 0, (size_t)bw * bh);
+	for (int r = b->r0; r <= b->r1; r++)
+		for (int c = b->c0; c <= b->c1; c++)
+			bm[(r - b->r0 + 1) * bw + (c - b->c0 + 1)] = (uint8_t)border(mask, w, h, r, c);
+	for (int y = 1; y < bh - 1; y++) {
+		for (int x = 1; x < bw - 1; x++) {
 			int code = 0;
-			if (!border(mask, w, h, r, c))
+			if (!bm[y * bw + x])
 				continue;
 			for (int dr = -1; dr <= 1; dr++)
 				for (int dc = -1; dc <= 1; dc++)
-					code += k[dr + 1][dc + 1] * border(mask, w, h, r + dr, c + dc);
+					code += k[dr + 1][dc + 1] * bm[(y + dr) * bw + x + dc];
 			if (code == 5 || code == 7 || code == 15 || code == 17 || code == 25 || code == 27)
 				total += 1;
 			else if (code == 21 || code == 33)
@@ -193,13 +201,29 @@ static int hull_points(const uint8_t *mask, int w, const raw *b, double *pts)
 	return n;
 }
 
-static int cmp_pt(const void *a, const void *b)
+/* One stable counting-sort pass of n points by coordinate `axis`
+ * (0: x, 1: y), whole numbers in [-1, lim - 1): from src into dst. */
+static void count_pass(const double *src, double *dst, int n, int axis, int lim, int *cnt)
 {
-	const double *p = a, *q = b;
+	memset(cnt, 0, (size_t)(lim + 1) * sizeof(int));
+	for (int i = 0; i < n; i++)
+		cnt[(int)src[2 * i + axis] + 2]++;
+	for (int v = 1; v <= lim; v++)
+		cnt[v] += cnt[v - 1];
+	for (int i = 0; i < n; i++) {
+		int at_ = cnt[(int)src[2 * i + axis] + 1]++;
+		dst[2 * at_] = src[2 * i];
+		dst[2 * at_ + 1] = src[2 * i + 1];
+	}
+}
 
-	if (p[0] != q[0])
-		return p[0] < q[0] ? -1 : 1;
-	return p[1] < q[1] ? -1 : p[1] > q[1];
+/* Sort the n points by (x, y): y first, then stably by x. Coordinates
+ * are whole numbers (doubled pixel positions +- 1), so two counting
+ * passes give what a comparison sort would, without its calls. */
+static void sort_points(double *pts, double *tmp, int n, int w, int h, int *cnt)
+{
+	count_pass(pts, tmp, n, 1, 2 * h + 2, cnt);
+	count_pass(tmp, pts, n, 0, 2 * w + 2, cnt);
 }
 
 /* Pixels whose centres lie inside or on the convex hull polygon. */
@@ -228,8 +252,19 @@ static double hull_pixels(const double *hull, int k, const raw *b)
 	return count;
 }
 
+/* work: points (16 h doubles), hull (16 h + 2), sort buffer (16 h), counts
+ * (2 max(w, h) + 4 ints), border map ((w + 2) (h + 2) bytes) after them. */
+size_t fl_shape_work_len(int w, int h)
+{
+	size_t pts = 48 * (size_t)h + 2, cnt = (size_t)(w > h ? w : h) + 2;
+
+	return pts + cnt + ((size_t)(w + 2) * (h + 2) + 7) / 8;
+}
+
 void fl_shape_measure(const uint8_t *mask, int w, int h, double *work, fl_shape *s)
 {
+	int *cnt = (int *)(work + 48 * (size_t)h + 2);
+	uint8_t *bm = (uint8_t *)(work + 48 * (size_t)h + 2 + (size_t)(w > h ? w : h) + 2);
 	raw b;
 	double mu[4][4];
 	int n, k;
@@ -240,13 +275,13 @@ void fl_shape_measure(const uint8_t *mask, int w, int h, double *work, fl_shape 
 		return;
 	central(b.m, mu);
 	s->area = b.m[0][0];
-	s->perimeter = perimeter(mask, w, h, &b);
+	s->perimeter = perimeter(mask, w, h, &b, bm);
 	s->equivalent_diameter = sqrt(4 * s->area / M_PI);
 	axes(mu, s);
 	hu_moments(mu, s->hu);
 	s->extent = s->area / ((double)(b.r1 - b.r0 + 1) * (b.c1 - b.c0 + 1));
 	n = hull_points(mask, w, &b, work);
-	qsort(work, (size_t)n, 2 * sizeof(double), cmp_pt);
+	sort_points(work, work + 32 * (size_t)h + 2, n, w, h, cnt);
 	k = monotone_chain(work, n, work + 2 * n);
 	s->solidity = s->area / hull_pixels(work + 2 * n, k, &b);
 }

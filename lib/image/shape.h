@@ -3,6 +3,7 @@
 #ifndef FL_SHAPE_H
 #define FL_SHAPE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct fl_shape {
@@ -18,9 +19,12 @@ typedef struct fl_shape {
 	double hu[7];               /* Hu's invariant moments */
 } fl_shape;
 
+/* The scratch fl_shape_measure needs for a w x h mask, in doubles. */
+size_t fl_shape_work_len(int w, int h);
+
 /* Measure the object in mask (w x h, 1 inside, 0 outside; may be empty,
  * which gives all zeros). `work` is caller-owned scratch of at least
- * 32 * h + 2 doubles. */
+ * fl_shape_work_len(w, h) doubles. */
 void fl_shape_measure(const uint8_t *mask, int w, int h, double *work, fl_shape *out);
 
 #endif

@@ -33,38 +33,48 @@ static void props_of(const double *P, int L, fl_glcm_props *acc)
 	acc->correlation += cor / 4;
 }
 
+/* Pair counts at offset (dr, dc) of the quantised image: cnt[i * L + j]
+ * counts pixels of level i whose neighbour has level j. Returns the
+ * number of pairs. */
+static long count_pairs(const uint8_t *px, int w, int h, const uint8_t *lut, int L, int dr,
+			int dc, uint32_t *cnt)
+{
+	int c0 = dc < 0 ? -dc : 0, c1 = dc > 0 ? w - dc : w;
+	long pairs = 0;
+
+	memset(cnt, 0, (size_t)L * L * sizeof(uint32_t));
+	for (int r = dr < 0 ? -dr : 0; r < h && r + dr < h; r++) {
+		const uint8_t *a = px + (size_t)r * w, *b = px + (size_t)(r + dr) * w + dc;
+		for (int c = c0; c < c1; c++)
+			cnt[lut[a[c]] * L + lut[b[c]]]++;
+		pairs += c1 > c0 ? c1 - c0 : 0;
+	}
+	return pairs;
+}
+
 void fl_glcm(const uint8_t *px, int w, int h, int levels, double *P, fl_glcm_props *out)
 {
 	static const int off[4][2] = { { 0, 1 }, { -1, 1 }, { -1, 0 }, { -1, -1 } }; /* dr, dc */
+	uint32_t cnt[FL_GLCM_MAX_LEVELS * FL_GLCM_MAX_LEVELS];
+	uint8_t lut[256];
 	int L = levels;
 
 	memset(out, 0, sizeof(*out));
+	for (int v = 0; v < 256; v++) /* level of each grey value, no division per pixel */
+		lut[v] = (uint8_t)(v * L / 256);
 	for (int a = 0; a < 4; a++) {
-		double n = 0;
-		memset(P, 0, (size_t)L * L * sizeof(double));
-		for (int r = 0; r < h; r++) {
-			int r2 = r + off[a][0];
-			if (r2 < 0 || r2 >= h)
-				continue;
-			for (int c = 0; c < w; c++) {
-				int c2 = c + off[a][1], i, j;
-				if (c2 < 0 || c2 >= w)
-					continue;
-				i = px[r * w + c] * L / 256;
-				j = px[r2 * w + c2] * L / 256;
-				P[i * L + j] += 1;
-				P[j * L + i] += 1;
-				n += 2;
-			}
-		}
+		/* symmetric: each pair counts as (i, j) and (j, i); all counts are
+		 * whole numbers, exact in a double */
+		double n = 2.0 * count_pairs(px, w, h, lut, L, off[a][0], off[a][1], cnt);
 		if (n == 0) { /* a 1-pixel-wide image has no pairs at this angle */
 			out->homogeneity += 0.25;
 			out->energy += 0.25;
 			out->correlation += 0.25;
 			continue;
 		}
-		for (int k = 0; k < L * L; k++)
-			P[k] /= n;
+		for (int i = 0; i < L; i++)
+			for (int j = 0; j < L; j++)
+				P[i * L + j] = (double)(cnt[i * L + j] + cnt[j * L + i]) / n;
 		props_of(P, L, out);
 	}
 }

@@ -2,12 +2,14 @@
 #define _GNU_SOURCE
 #include "media/featmat.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/atomic.h"
+#include "core/parallel.h"
 
 int fl_featmat_new(fl_featmat **out, size_t n_rows, size_t n_ids, size_t n_cols,
 		   int with_labels, fl_err *err)
@@ -144,32 +146,86 @@ static void put_header(FILE *fp, const fl_featmat *m)
 	fputc('\n', fp);
 }
 
-int fl_featmat_write_csv(const fl_featmat *m, const char *path, fl_err *err)
+static void put_row(FILE *fp, const fl_featmat *m, size_t r)
+{
+	const char *sep = "";
+
+	for (size_t i = 0; i < m->n_ids; i++, sep = ",") {
+		fputs(sep, fp);
+		put_text(fp, m->ids[r * m->n_ids + i]);
+	}
+	for (size_t j = 0; j < m->n_cols; j++, sep = ",") {
+		fputs(sep, fp);
+		put_number(fp, m->x[r * m->n_cols + j]);
+	}
+	if (m->labels) {
+		fputs(sep, fp);
+		put_text(fp, m->labels[r]);
+	}
+	fputc('\n', fp);
+}
+
+/* Rows are formatted (printf of every number: most of the writing time)
+ * in blocks on several threads, each block into its own buffer; the
+ * buffers are written in order, so the bytes do not depend on threads. */
+#define CSV_BLOCK_ROWS 256
+#define CSV_GROUP_BLOCKS 64 /* blocks held in memory at once */
+
+typedef struct csv_job {
+	const fl_featmat *m;
+	size_t first;  /* first block of the group */
+	char **buf;    /* per block of the group: its text (open_memstream) */
+	size_t *len;
+} csv_job;
+
+static int format_block(void *ud, size_t i, int worker, fl_err *err)
+{
+	csv_job *j = ud;
+	size_t r0 = (j->first + i) * CSV_BLOCK_ROWS, r1 = r0 + CSV_BLOCK_ROWS;
+	FILE *fp = open_memstream(&j->buf[i], &j->len[i]);
+
+	(void)worker;
+	if (!fp)
+		return fl_err_set(err, FL_ENOMEM, "out of memory formatting CSV rows");
+	for (size_t r = r0; r < r1 && r < j->m->n_rows; r++)
+		put_row(fp, j->m, r);
+	if (fclose(fp) != 0)
+		return fl_err_set(err, FL_ENOMEM, "out of memory formatting CSV rows");
+	return 0;
+}
+
+static int write_rows(FILE *fp, const fl_featmat *m, int n_threads, fl_err *err)
+{
+	size_t n_blocks = (m->n_rows + CSV_BLOCK_ROWS - 1) / CSV_BLOCK_ROWS;
+	char *buf[CSV_GROUP_BLOCKS];
+	size_t len[CSV_GROUP_BLOCKS];
+	csv_job j = { m, 0, buf, len };
+	int rc = 0;
+
+	for (; rc == 0 && j.first < n_blocks; j.first += CSV_GROUP_BLOCKS) {
+		size_t n = n_blocks - j.first < CSV_GROUP_BLOCKS ? n_blocks - j.first : CSV_GROUP_BLOCKS;
+		memset(buf, 0, sizeof(buf));
+		rc = fl_parallel_for(n, n_threads, format_block, &j, err);
+		for (size_t b = 0; b < n; b++) {
+			if (rc == 0 && fwrite(buf[b], 1, len[b], fp) != len[b])
+				rc = fl_err_sys(err, errno, "writing CSV rows");
+			free(buf[b]);
+		}
+	}
+	return rc;
+}
+
+int fl_featmat_write_csv(const fl_featmat *m, const char *path, int n_threads, fl_err *err)
 {
 	fl_afile *af = NULL;
-	FILE *fp;
 	int rc;
 
 	if ((rc = fl_afile_open(&af, path, err)) < 0)
 		return rc;
-	fp = fl_afile_stream(af);
-	put_header(fp, m);
-	for (size_t r = 0; r < m->n_rows; r++) {
-		const char *sep = "";
-
-		for (size_t i = 0; i < m->n_ids; i++, sep = ",") {
-			fputs(sep, fp);
-			put_text(fp, m->ids[r * m->n_ids + i]);
-		}
-		for (size_t j = 0; j < m->n_cols; j++, sep = ",") {
-			fputs(sep, fp);
-			put_number(fp, m->x[r * m->n_cols + j]);
-		}
-		if (m->labels) {
-			fputs(sep, fp);
-			put_text(fp, m->labels[r]);
-		}
-		fputc('\n', fp);
+	put_header(fl_afile_stream(af), m);
+	if ((rc = write_rows(fl_afile_stream(af), m, n_threads, err)) < 0) {
+		fl_afile_abort(af);
+		return rc;
 	}
 	return fl_afile_commit(af, err);
 }

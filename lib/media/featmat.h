@@ -40,8 +40,10 @@ double *fl_featmat_row(fl_featmat *m, size_t r);
 void fl_featmat_filter(fl_featmat *m, const unsigned char *keep);
 
 /* Write as CSV (header line; texts quoted when they hold a comma, quote or
- * newline; numbers with %.10g, non-finite values as nan/inf), atomically. */
-int fl_featmat_write_csv(const fl_featmat *m, const char *path, fl_err *err);
+ * newline; numbers with %.10g, non-finite values as nan/inf), atomically.
+ * Rows are formatted on n_threads threads (0: all cores); the bytes are
+ * the same for any thread count. */
+int fl_featmat_write_csv(const fl_featmat *m, const char *path, int n_threads, fl_err *err);
 
 /* Free the matrix and everything in it. NULL is allowed. */
 void fl_featmat_free(fl_featmat *m);

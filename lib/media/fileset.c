@@ -37,11 +37,6 @@ int fl_has_ext(const char *name, const char *const *exts)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void free_strv(char **v, size_t n)
 {
 	if (!v)
@@ -51,12 +46,41 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
-/* The names in folder `dir` not starting with '.', sorted bytewise. */
-static int list_dir(const char *dir, char ***out, size_t *n_out, fl_err *err)
+/* A folder entry: its name and whether it is a folder, from readdir's
+ * d_type where the file system gives it (saves a stat per file), else
+ * from stat (which follows symbolic links). */
+typedef struct dentry {
+	char *name;
+	int dir; /* 1 folder, 0 not, -1 not known yet */
+} dentry;
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const dentry *)a)->name, ((const dentry *)b)->name);
+}
+
+static void free_entries(dentry *v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+static int type_of(unsigned char t)
+{
+	if (t == DT_DIR)
+		return 1;
+	return t == DT_UNKNOWN || t == DT_LNK ? -1 : 0;
+}
+
+/* The entries of folder `dir` not starting with '.', sorted bytewise. */
+static int list_dir(const char *dir, dentry **out, size_t *n_out, fl_err *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	char **v = NULL;
+	dentry *v = NULL;
 	size_t n = 0, cap = 0;
 
 	*out = NULL;
@@ -67,30 +91,30 @@ static int list_dir(const char *dir, char ***out, size_t *n_out, fl_err *err)
 		if (e->d_name[0] == '.')
 			continue;
 		if (n == cap) {
-			char **nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(char *));
+			dentry *nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(dentry));
 			if (!nv)
 				goto nomem;
 			v = nv;
 		}
-		if (!(v[n] = strdup(e->d_name)))
+		if (!(v[n].name = strdup(e->d_name)))
 			goto nomem;
-		n++;
+		v[n++].dir = type_of(e->d_type);
 	}
 	if (errno) {
 		int e2 = errno;
 		closedir(d);
-		free_strv(v, n);
+		free_entries(v, n);
 		return fl_err_sys(err, e2, "reading folder %s", dir);
 	}
 	closedir(d);
 	if (n)
-		qsort(v, n, sizeof(char *), cmp_str);
+		qsort(v, n, sizeof(dentry), cmp_entry);
 	*out = v;
 	*n_out = n;
 	return 0;
 nomem:
 	closedir(d);
-	free_strv(v, n);
+	free_entries(v, n);
 	return fl_err_set(err, FL_ENOMEM, "out of memory listing %s", dir);
 }
 
@@ -104,10 +128,13 @@ static char *join(const char *a, const char *b)
 	return s;
 }
 
-static int is_dir(const char *path)
+/* Is entry `e` (at `path`) a folder? */
+static int is_dir(const dentry *e, const char *path)
 {
 	struct stat st;
 
+	if (e->dir >= 0)
+		return e->dir;
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -139,30 +166,30 @@ static int push(fl_fileset *s, size_t *cap, char *path, int label, fl_err *err)
 static int add_files(fl_fileset *s, size_t *cap, const char *dir, int label,
 		     const fl_fileset_opts *o, size_t *added, fl_err *err)
 {
-	char **names = NULL;
+	dentry *ents = NULL;
 	size_t n = 0;
 	int rc;
 
 	*added = 0;
-	if ((rc = list_dir(dir, &names, &n, err)) < 0)
+	if ((rc = list_dir(dir, &ents, &n, err)) < 0)
 		return rc;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		char *p;
 
-		if (!fl_has_ext(names[i], o->exts))
+		if (!fl_has_ext(ents[i].name, o->exts))
 			continue;
-		if (!(p = join(dir, names[i]))) {
+		if (!(p = join(dir, ents[i].name))) {
 			rc = fl_err_set(err, FL_ENOMEM, "out of memory");
 			break;
 		}
-		if (is_dir(p)) {
+		if (is_dir(&ents[i], p)) {
 			free(p);
 			continue;
 		}
 		if ((rc = push(s, cap, p, label, err)) == 0)
 			(*added)++;
 	}
-	free_strv(names, n);
+	free_entries(ents, n);
 	return rc;
 }
 
@@ -175,7 +202,7 @@ static int bad(fl_on_bad on_bad, fl_err *err, const char *msg)
 	return 0;
 }
 
-static int scan_classes(fl_fileset *s, const char *dir, char **names, size_t n,
+static int scan_classes(fl_fileset *s, const char *dir, const dentry *ents, size_t n,
 			const fl_fileset_opts *o, fl_err *err)
 {
 	size_t cap = 0, stray = 0;
@@ -185,13 +212,13 @@ static int scan_classes(fl_fileset *s, const char *dir, char **names, size_t n,
 	if (!(s->classes = calloc(n, sizeof(char *))))
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		char *p = join(dir, names[i]);
+		char *p = join(dir, ents[i].name);
 		size_t added = 0;
 
 		if (!p)
 			return fl_err_set(err, FL_ENOMEM, "out of memory");
-		if (!is_dir(p)) {
-			stray += fl_has_ext(names[i], o->exts);
+		if (!is_dir(&ents[i], p)) {
+			stray += fl_has_ext(ents[i].name, o->exts);
 			free(p);
 			continue;
 		}
@@ -200,7 +227,7 @@ static int scan_classes(fl_fileset *s, const char *dir, char **names, size_t n,
 			snprintf(msg, sizeof(msg), "%s: empty class folder (no %s files)", p,
 				 o->exts && o->exts[0] ? o->exts[0] : "matching");
 			rc = bad(o->on_bad, err, msg);
-		} else if (rc == 0 && !(s->classes[s->n_classes++] = strdup(names[i]))) {
+		} else if (rc == 0 && !(s->classes[s->n_classes++] = strdup(ents[i].name))) {
 			rc = fl_err_set(err, FL_ENOMEM, "out of memory");
 		}
 		free(p);
@@ -219,28 +246,29 @@ static int scan_classes(fl_fileset *s, const char *dir, char **names, size_t n,
 
 static int scan_dir(fl_fileset *s, const char *dir, const fl_fileset_opts *o, fl_err *err)
 {
-	char **names = NULL;
+	dentry *ents = NULL;
 	size_t n = 0, n_dirs = 0, cap = 0, added = 0;
 	int rc;
 
-	if ((rc = list_dir(dir, &names, &n, err)) < 0)
+	if ((rc = list_dir(dir, &ents, &n, err)) < 0)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
-		char *p = join(dir, names[i]);
+		char *p = join(dir, ents[i].name);
 		if (!p) {
-			free_strv(names, n);
+			free_entries(ents, n);
 			return fl_err_set(err, FL_ENOMEM, "out of memory");
 		}
-		n_dirs += is_dir(p);
+		ents[i].dir = is_dir(&ents[i], p); /* known from here on */
+		n_dirs += ents[i].dir;
 		free(p);
 	}
 	if (o->layout == FL_LAYOUT_LABELLED && n_dirs == 0)
 		rc = fl_err_set(err, FL_EINVAL, "%s: no class folders (expected CLASS/FILE)", dir);
 	else if (n_dirs && o->layout != FL_LAYOUT_UNLABELLED)
-		rc = scan_classes(s, dir, names, n, o, err);
+		rc = scan_classes(s, dir, ents, n, o, err);
 	else
 		rc = add_files(s, &cap, dir, -1, o, &added, err);
-	free_strv(names, n);
+	free_entries(ents, n);
 	return rc;
 }
 

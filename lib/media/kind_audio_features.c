@@ -6,9 +6,9 @@
 
 #include "audio/audiofeat.h"
 #include "audio/sound.h"
-#include "data/kindutil.h"
 #include "media/mediakind.h"
 #include "recipe/kinds.h"
+#include "recipe/kparam.h"
 
 /* The spectral parameters, shared with the `detect` kind (kind_detect.c),
  * which must compute the same features as the model was trained on. */
@@ -22,7 +22,7 @@ static const fl_param_spec params[] = {
 };
 static const fl_slot inputs[] = { { "audio", 0 }, { "labels", 1 }, { NULL, 0 } };
 static const char *const outputs[] = { "table.h5", NULL };
-static const char *const libs[] = { "hdf5", NULL };
+static const char *const libs[] = { "hdf5", "libsndfile", "fftw", NULL };
 
 static int parse(const fl_step_ctx *ctx, fl_audiofeat_opts *o, fl_layout *layout, fl_err *err)
 {

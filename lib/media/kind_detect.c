@@ -15,10 +15,10 @@
 #include "audio/sound.h"
 #include "audio/sweep.h"
 #include "core/atomic.h"
-#include "data/kindutil.h"
 #include "media/mediakind.h"
 #include "media/modelscore.h"
 #include "recipe/kinds.h"
+#include "recipe/kparam.h"
 
 static const fl_param_spec params[] = {
 	{ "window", FL_PARAM_FLOAT, 0, "2", "window length in seconds" },
@@ -38,7 +38,7 @@ static const fl_param_spec params[] = {
 };
 static const fl_slot inputs[] = { { "recording", 0 }, { "model", 1 }, { "truth", 1 }, { NULL, 0 } };
 static const char *const outputs[] = { "detections.csv", "evaluation.json", NULL };
-static const char *const libs[] = { "openblas", "hdf5", NULL };
+static const char *const libs[] = { "openblas", "hdf5", "libsndfile", "fftw", NULL };
 
 typedef struct args {
 	fl_audiofeat_opts a; /* features for the model (window fields set) */
@@ -237,7 +237,7 @@ static int run(const fl_step_ctx *ctx, fl_err *err)
 	    (rc = fl_detect_table(base ? base + 1 : rec, ev, n, &m, err)) == 0) {
 		if (!(path = fl_step_output(ctx, "detections.csv")))
 			rc = fl_err_set(err, FL_ENOMEM, "out of memory");
-		else if ((rc = fl_featmat_write_csv(m, path, err)) == 0)
+		else if ((rc = fl_featmat_write_csv(m, path, ctx->n_threads, err)) == 0)
 			rc = evaluate(ctx, ev, n, err);
 	}
 	if (rc < 0)

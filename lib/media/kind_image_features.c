@@ -4,11 +4,11 @@
  * from the class folder names (docs/images.md). */
 #include <string.h>
 
-#include "data/kindutil.h"
 #include "image/image.h"
 #include "image/imgfeat.h"
 #include "media/mediakind.h"
 #include "recipe/kinds.h"
+#include "recipe/kparam.h"
 
 static const fl_param_spec params[] = {
 	{ "features", FL_PARAM_STRING, 0, "descriptors",
@@ -30,7 +30,7 @@ static const fl_param_spec params[] = {
 };
 static const fl_slot inputs[] = { { "images", 0 }, { NULL, 0 } };
 static const char *const outputs[] = { "table.h5", NULL };
-static const char *const libs[] = { "hdf5", NULL };
+static const char *const libs[] = { "hdf5", "libpng", "libtiff", NULL };
 
 /* An integer parameter in [lo, hi] (positioned error). */
 static int int_in(const fl_step_ctx *ctx, const char *key, int64_t lo, int64_t hi, int64_t *v,

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audio/audiofeat.h"
 #include "audio/detect.h"
@@ -131,7 +132,7 @@ static void test_sound_files(void **state)
 	}
 	snprintf(p, sizeof(p), "%s/st.flac", dir);
 	write_sf(p, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 8000, 2, st, 1000);
-	assert_int_equal(fl_signal_load(p, 0, &sig, &err), 0);
+	assert_int_equal(fl_signal_load(p, 0, 1, &sig, &err), 0);
 	assert_int_equal(sig->rate, 8000);
 	assert_int_equal(sig->n, 1000);
 	for (int i = 0; i < 1000; i++) /* the mean of the two channels */
@@ -139,7 +140,7 @@ static void test_sound_files(void **state)
 	snprintf(p, sizeof(p), "%s/m.wav", dir);
 	assert_int_equal(fl_signal_write_wav(sig, p, &err), 0);
 	fl_signal_free(sig);
-	assert_int_equal(fl_signal_load(p, 16000, &sig, &err), 0);
+	assert_int_equal(fl_signal_load(p, 16000, 2, &sig, &err), 0);
 	assert_int_equal(sig->rate, 16000);
 	assert_int_equal(sig->n, 2000);
 	fl_signal_free(sig);
@@ -184,21 +185,21 @@ static void test_bad_sound_files(void **state)
 	wav_header(buf, 8000, 100);
 	memcpy(buf + 8, "WAVX", 4); /* a broken header */
 	tu_write_bytes(p, buf, sizeof(buf));
-	assert_int_equal(fl_signal_load(p, 0, &sig, &err), FL_EINVAL);
+	assert_int_equal(fl_signal_load(p, 0, 1, &sig, &err), FL_EINVAL);
 	assert_non_null(strstr(err.msg, "broken.wav: not a readable sound file"));
 	snprintf(p, sizeof(p), "%s/zero.wav", dir);
 	wav_header(buf, 8000, 0);
 	tu_write_bytes(p, buf, 44);
-	assert_int_equal(fl_signal_load(p, 0, &sig, &err), FL_EINVAL);
+	assert_int_equal(fl_signal_load(p, 0, 1, &sig, &err), FL_EINVAL);
 	assert_non_null(strstr(err.msg, "zero.wav"));
 	snprintf(p, sizeof(p), "%s/rate0.wav", dir);
 	wav_header(buf, 0, 100);
 	tu_write_bytes(p, buf, sizeof(buf));
-	assert_int_equal(fl_signal_load(p, 0, &sig, &err), FL_EINVAL);
+	assert_int_equal(fl_signal_load(p, 0, 1, &sig, &err), FL_EINVAL);
 	assert_non_null(strstr(err.msg, "rate0.wav"));
 	snprintf(p, sizeof(p), "%s/empty.wav", dir);
 	tu_write(p, "");
-	assert_int_equal(fl_signal_load(p, 0, &sig, &err), FL_EINVAL);
+	assert_int_equal(fl_signal_load(p, 0, 1, &sig, &err), FL_EINVAL);
 	assert_null(sig);
 	tu_rmrf(dir);
 	free(dir);
@@ -210,13 +211,13 @@ static void test_spectral_sine_and_noise(void **state)
 	float *x = sine((size_t)n, 2000, rate, 0.5), p[513], noise[1024];
 	fl_stft *s = NULL;
 	fl_err err = FL_ERR_INIT;
-	double v[FL_SPEC_N], df = (double)rate / n;
+	double v[FL_SPEC_N], mag[513], df = (double)rate / n;
 	fl_rng r;
 
 	(void)state;
 	assert_int_equal(fl_stft_new(n, &s, &err), 0);
 	fl_stft_power(s, x, (size_t)n, p);
-	fl_spectral_frame(x, (size_t)n, p, n, rate, v);
+	fl_spectral_frame(x, (size_t)n, p, n, rate, mag, v);
 	assert_true(fabs(v[FL_SPEC_CENTROID] - 2000) < 2 * df);
 	assert_true(fabs(v[FL_SPEC_ROLLOFF] - 2000) < 2 * df);
 	assert_true(fabs(v[FL_SPEC_ZCR] - 2.0 * 2000 / rate) < 0.01);
@@ -227,7 +228,7 @@ static void test_spectral_sine_and_noise(void **state)
 	for (int i = 0; i < n; i++)
 		noise[i] = (float)fl_rng_normal(&r);
 	fl_stft_power(s, noise, (size_t)n, p);
-	fl_spectral_frame(noise, (size_t)n, p, n, rate, v);
+	fl_spectral_frame(noise, (size_t)n, p, n, rate, mag, v);
 	assert_true(v[FL_SPEC_FLATNESS] > 0.4);
 	assert_true(fabs(v[FL_SPEC_CENTROID] - rate / 4.0) < 600);
 	fl_stft_free(s);
@@ -270,12 +271,180 @@ static void test_summarise(void **state)
 	(void)state;
 	for (int i = 0; i < 10; i++)
 		frames[i] = (float)((i * 7) % 10); /* 0..9 shuffled */
-	fl_audiofeat_summarise(frames, 1, 0, 10, scratch, out);
+	fl_audiofeat_summarise(frames, 10, 1, 0, 10, scratch, out);
 	assert_float_equal(out[0], 4.5, 1e-12);
 	assert_float_equal(out[1], sqrt(8.25), 1e-6);
 	assert_float_equal(out[2], 0.9, 1e-6); /* numpy: percentile(range(10), 10) */
 	assert_float_equal(out[3], 4.5, 1e-6);
 	assert_float_equal(out[4], 8.1, 1e-6);
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The summary's percentiles (each selected above the previous one) equal
+ * those of a sorted copy, ties and all, for many sizes. */
+static void test_summarise_percentiles(void **state)
+{
+	float v[301], sorted[301], scratch[301];
+	double out[5];
+	fl_rng r;
+
+	(void)state;
+	fl_rng_seed(&r, 3, 0);
+	for (size_t n = 1; n <= 301; n += 11) {
+		for (size_t i = 0; i < n; i++) /* few distinct values: many ties */
+			v[i] = (float)(int)(fl_rng_uniform(&r) * 7);
+		memcpy(sorted, v, n * sizeof(float));
+		qsort(sorted, n, sizeof(float), cmp_float);
+		fl_audiofeat_summarise(v, n, 1, 0, n, scratch, out);
+		for (int q = 0; q < 3; q++) {
+			double pos = (q == 0 ? 10 : q == 1 ? 50 : 90) / 100.0 * (double)(n - 1);
+			size_t k = (size_t)pos;
+			double a = sorted[k], b = k + 1 < n ? sorted[k + 1] : a;
+			assert_true(out[2 + q] == a + (pos - (double)k) * (b - a));
+		}
+	}
+}
+
+/* A file read in segments on 3 threads gives the samples of one stream. */
+static void same_load(const char *path, size_t n)
+{
+	fl_signal *a = NULL, *b = NULL;
+	fl_err err = FL_ERR_INIT;
+
+	assert_int_equal(fl_signal_load(path, 0, 1, &a, &err), 0);
+	assert_int_equal(fl_signal_load(path, 0, 3, &b, &err), 0);
+	assert_int_equal(a->n, n);
+	assert_int_equal(b->n, n);
+	assert_memory_equal(a->x, b->x, n * sizeof(float));
+	fl_signal_free(a);
+	fl_signal_free(b);
+}
+
+/* Long 16-bit stereo files: segments on several threads read what one
+ * thread reads, also from a truncated file (libsndfile counts the frames
+ * the file holds, whatever its header says). */
+static void test_long_file_load(void **state)
+{
+	char *dir = tu_tmpdir(), p[4096];
+	size_t n = 600000;
+	float *x = malloc(2 * n * sizeof(float));
+	fl_signal *a = NULL, *b = NULL;
+	fl_err err = FL_ERR_INIT;
+	fl_rng r;
+
+	(void)state;
+	fl_rng_seed(&r, 6, 0);
+	for (size_t i = 0; i < 2 * n; i++)
+		x[i] = (float)(0.3 * fl_rng_normal(&r));
+	snprintf(p, sizeof(p), "%s/st.wav", dir);
+	write_sf(p, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 8000, 2, x, n);
+	same_load(p, n);
+	assert_int_equal(truncate(p, 44 + 4 * 500000 + 3), 0); /* and half a frame */
+	assert_int_equal(fl_signal_load(p, 0, 1, &a, &err), 0);
+	assert_int_equal(fl_signal_load(p, 0, 2, &b, &err), 0);
+	assert_int_equal(a->n, b->n);
+	assert_true(a->n < n);
+	assert_memory_equal(a->x, b->x, a->n * sizeof(float));
+	fl_signal_free(a);
+	fl_signal_free(b);
+	free(x);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* One long file: frames in blocks on two threads and summaries over
+ * features on two threads give the bits of one thread. */
+static void test_long_file_threads(void **state)
+{
+	char *dir = tu_tmpdir(), p[4096];
+	size_t n = 700000; /* 2733 frames: three blocks of frames */
+	float *x = sine(n, 440, 16000, 0.3), *f1 = NULL, *f2 = NULL;
+	fl_fileset_opts so = { fl_sound_exts, FL_LAYOUT_AUTO, FL_BAD_FAIL };
+	fl_audiofeat_opts o = FL_AUDIOFEAT_OPTS_INIT;
+	fl_signal sig = { x, n, 16000 };
+	fl_fileset *set = NULL;
+	fl_featmat *a = NULL, *b = NULL;
+	fl_mel *mel = NULL;
+	fl_err err = FL_ERR_INIT;
+	size_t n1 = 0, n2 = 0;
+	fl_rng r;
+
+	(void)state;
+	fl_rng_seed(&r, 4, 0);
+	for (size_t i = 0; i < n; i++)
+		x[i] += (float)(0.05 * fl_rng_normal(&r));
+	assert_int_equal(fl_mel_new(16000, o.n_fft, o.n_mels, 0, 0, o.n_mfcc, &mel, &err), 0);
+	assert_int_equal(fl_audiofeat_frames(&sig, &o, mel, 1, &f1, &n1, &err), 0);
+	assert_int_equal(fl_audiofeat_frames(&sig, &o, mel, 2, &f2, &n2, &err), 0);
+	assert_int_equal(n1, fl_stft_frames(n, o.n_fft, o.hop));
+	assert_int_equal(n1, n2);
+	assert_memory_equal(f1, f2, n1 * fl_audiofeat_frame_dim(&o) * sizeof(float));
+	snprintf(p, sizeof(p), "%s/long.wav", dir);
+	write_sf(p, SF_FORMAT_WAV | SF_FORMAT_FLOAT, 16000, 1, x, n);
+	same_load(p, n);
+	assert_int_equal(fl_fileset_scan(p, &so, &set, &err), 0);
+	for (int win = 0; win < 2; win++) {
+		o.window_s = win ? 5 : 0;
+		o.n_threads = 1;
+		assert_int_equal(fl_audiofeat_compute(set, &o, &a, &err), 0);
+		o.n_threads = 2;
+		assert_int_equal(fl_audiofeat_compute(set, &o, &b, &err), 0);
+		assert_int_equal(a->n_rows, win ? 8 : 1);
+		assert_int_equal(a->n_rows, b->n_rows);
+		assert_memory_equal(a->x, b->x, a->n_rows * a->n_cols * sizeof(double));
+		fl_featmat_free(a);
+		fl_featmat_free(b);
+	}
+	fl_fileset_free(set);
+	fl_mel_free(mel);
+	free(f1);
+	free(f2);
+	free(x);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* Files at their own, different rates (rate 0) on one thread: each row
+ * is that of the file alone (the filterbank follows the rate). */
+static void test_mixed_rates(void **state)
+{
+	static const int rates[3] = { 8000, 16000, 8000 };
+	char *dir = tu_tmpdir(), p[4096];
+	fl_fileset_opts so = { fl_sound_exts, FL_LAYOUT_AUTO, FL_BAD_FAIL };
+	fl_audiofeat_opts o = FL_AUDIOFEAT_OPTS_INIT;
+	fl_fileset *set = NULL, *one = NULL;
+	fl_featmat *all = NULL, *m = NULL;
+	fl_err err = FL_ERR_INIT;
+
+	(void)state;
+	o.rate = 0;
+	o.n_threads = 1;
+	for (int k = 0; k < 3; k++) {
+		float *x = sine(20000, 300 + 100 * k, rates[k], 0.4);
+		snprintf(p, sizeof(p), "%s/%d.wav", dir, k);
+		write_sf(p, SF_FORMAT_WAV | SF_FORMAT_FLOAT, rates[k], 1, x, 20000);
+		free(x);
+	}
+	assert_int_equal(fl_fileset_scan(dir, &so, &set, &err), 0);
+	assert_int_equal(fl_audiofeat_compute(set, &o, &all, &err), 0);
+	assert_int_equal(all->n_rows, 3);
+	for (size_t k = 0; k < 3; k++) {
+		assert_int_equal(fl_fileset_scan(set->paths[k], &so, &one, &err), 0);
+		assert_int_equal(fl_audiofeat_compute(one, &o, &m, &err), 0);
+		assert_memory_equal(fl_featmat_row(all, k), m->x, m->n_cols * sizeof(double));
+		fl_featmat_free(m);
+		fl_fileset_free(one);
+	}
+	fl_featmat_free(all);
+	fl_fileset_free(set);
+	tu_rmrf(dir);
+	free(dir);
 }
 
 static void test_detect_merge_and_evaluate(void **state)
@@ -403,6 +572,10 @@ int main(void)
 		cmocka_unit_test(test_spectral_sine_and_noise),
 		cmocka_unit_test(test_mel_mfcc),
 		cmocka_unit_test(test_summarise),
+		cmocka_unit_test(test_summarise_percentiles),
+		cmocka_unit_test(test_long_file_load),
+		cmocka_unit_test(test_long_file_threads),
+		cmocka_unit_test(test_mixed_rates),
 		cmocka_unit_test(test_detect_merge_and_evaluate),
 		cmocka_unit_test(test_sweep_scorer),
 		cmocka_unit_test(test_audiofeat_threads),

@@ -175,10 +175,48 @@ static void test_featmat_csv(void **state)
 	}
 	fl_featmat_filter(m, keep);
 	snprintf(p, sizeof(p), "%s/m.csv", dir);
-	assert_int_equal(fl_featmat_write_csv(m, p, &err), 0);
+	assert_int_equal(fl_featmat_write_csv(m, p, 2, &err), 0);
 	assert_int_equal(fl_read_file(p, &text, NULL, &err), 0);
 	assert_string_equal(text, "path,a,b,label\nplain,0,0,c\n\"x,\"\"y\"\"\",0.2,0,c\n");
 	free(text);
+	fl_featmat_free(m);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* Rows formatted in blocks on several threads (more rows than one group
+ * of blocks): the same bytes as on one thread, every row in order. */
+static void test_featmat_csv_threads(void **state)
+{
+	char *dir = tu_tmpdir(), p[4096], *t1 = NULL, *t3 = NULL, want[64];
+	size_t n = 17000, l1 = 0, l3 = 0, lines = 0;
+	fl_featmat *m = NULL;
+	fl_err err = FL_ERR_INIT;
+
+	(void)state;
+	assert_int_equal(fl_featmat_new(&m, n, 1, 1, 0, &err), 0);
+	fl_featmat_set_id_name(m, 0, "path", &err);
+	fl_featmat_set_col_name(m, 0, "v", &err);
+	for (size_t r = 0; r < n; r++) {
+		snprintf(p, sizeof(p), "f%zu", r);
+		fl_featmat_set_id(m, r, 0, p, &err);
+		fl_featmat_row(m, r)[0] = 1.0 / (double)(r + 1);
+	}
+	snprintf(p, sizeof(p), "%s/1.csv", dir);
+	assert_int_equal(fl_featmat_write_csv(m, p, 1, &err), 0);
+	assert_int_equal(fl_read_file(p, &t1, &l1, &err), 0);
+	snprintf(p, sizeof(p), "%s/3.csv", dir);
+	assert_int_equal(fl_featmat_write_csv(m, p, 3, &err), 0);
+	assert_int_equal(fl_read_file(p, &t3, &l3, &err), 0);
+	assert_int_equal(l1, l3);
+	assert_memory_equal(t1, t3, l1);
+	for (size_t i = 0; i < l1; i++)
+		lines += t1[i] == '\n';
+	assert_int_equal(lines, n + 1);
+	snprintf(want, sizeof(want), "\nf16999,%.10g\n", 1.0 / 17000);
+	assert_non_null(strstr(t1, want));
+	free(t1);
+	free(t3);
 	fl_featmat_free(m);
 	tu_rmrf(dir);
 	free(dir);
@@ -244,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_single_class),
 		cmocka_unit_test(test_labels_csv),
 		cmocka_unit_test(test_featmat_csv),
+		cmocka_unit_test(test_featmat_csv_threads),
 		cmocka_unit_test(test_media_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/atomic.h"
+#include "core/env.h"
 #include "recipe/kinds.h"
 #include "recipe/recipe.h"
 #include "recipe/value.h"
@@ -105,6 +106,55 @@ static void test_key_fields(void **state)
 	assert_int_equal(json_array_size(lines), 0);
 	json_decref(lines);
 	json_decref(f0);
+}
+
+/* The media and netCDF step kinds put their readers' run-time versions
+ * (from the environment record) into their keys: a new libpng, libtiff,
+ * libsndfile, FFTW or netCDF reruns exactly the steps that use it. */
+static void test_media_keys_carry_libraries(void **state)
+{
+	static const char *text =
+		"floe: 1\nname: m\nseed: 1\ninputs: {im: im, au: au, grid: g.nc}\nprepare:\n"
+		"  - name: i\n    kind: image_features\n    inputs: {images: im}\n"
+		"  - name: a\n    kind: audio_features\n    inputs: {audio: au}\n"
+		"  - name: g\n    kind: load\n    inputs: [grid]\n";
+	static const char *const want[3][3] = {
+		{ "libpng", "libtiff", NULL }, { "libsndfile", "fftw", NULL }, { "netcdf", NULL, NULL },
+	};
+	fl_digest in = { { 7 } }, k0, k1;
+	const fl_digest *ins[1] = { &in };
+	fl_recipe *r = NULL;
+	fl_err err = FL_ERR_INIT;
+	json_t *env = NULL, *libs, *f = NULL;
+
+	(void)state;
+	assert_int_equal(fl_env_record(&env, &err), 0);
+	libs = json_object_get(env, "libraries");
+	if (fl_recipe_load_buf(&r, text, strlen(text), "m.yaml", "/w", &err) < 0)
+		fail_msg("%s", err.msg);
+	for (size_t s = 0; s < 3; s++) {
+		assert_int_equal(fl_stepkey_fields(&f, r, &r->steps[s], ins, libs, &err), 0);
+		assert_int_equal(fl_stepkey_digest(f, &k0, &err), 0);
+		for (size_t i = 0; want[s][i]; i++) {
+			json_t *v = json_object_get(json_object_get(f, "libraries"), want[s][i]), *l2;
+			if (!json_is_string(v) || !json_string_length(v))
+				fail_msg("step %zu: no %s version in its key", s, want[s][i]);
+			assert_true(json_equal(v, json_object_get(libs, want[s][i])));
+			/* another version of that library: another key */
+			l2 = json_deep_copy(libs);
+			json_object_set_new(l2, want[s][i], json_string("0.0.0"));
+			json_decref(f);
+			assert_int_equal(fl_stepkey_fields(&f, r, &r->steps[s], ins, l2, &err), 0);
+			assert_int_equal(fl_stepkey_digest(f, &k1, &err), 0);
+			assert_memory_not_equal(k0.b, k1.b, 32);
+			json_decref(l2);
+			json_decref(f);
+			assert_int_equal(fl_stepkey_fields(&f, r, &r->steps[s], ins, libs, &err), 0);
+		}
+		json_decref(f);
+	}
+	fl_recipe_free(r);
+	json_decref(env);
 }
 
 static void test_yaml_roundtrip(void **state)
@@ -201,6 +251,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_fields),
+		cmocka_unit_test(test_media_keys_carry_libraries),
 		cmocka_unit_test(test_yaml_roundtrip),
 		cmocka_unit_test(test_command_kind),
 	};
