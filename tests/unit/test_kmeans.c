@@ -118,11 +118,6 @@ static fl_dataset *overlapping(void)
 		for (size_t j = 0; j < OV_D; j++)
 			ds->X[i * OV_D + j] = fl_rng_normal(&r) * (1.0 + 0.3 * (double)j) +
 					      (i % 2 ? 1.5 : -1.5);
-	for (size_t j = 0; j < OV_D; j++) {
-		char name[8];
-		snprintf(name, sizeof(name), "x%zu", j);
-		ds->feature_names[j] = strdup(name);
-	}
 	return ds;
 }
 
