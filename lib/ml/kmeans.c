@@ -1,8 +1,10 @@
 /* kmeans.c - k-means clustering: k-means++ seeding (scikit-learn's greedy
  * variant, 2 + log k candidates per centre), Lloyd iterations with the
- * distances from BLAS (||x||^2 - 2 x.c + ||c||^2), several seeded starts,
- * the best inertia kept. Row blocks are fixed and partial sums reduced in
- * block order, so results do not depend on the thread count. */
+ * distances from BLAS (||x||^2 - 2 x.c + ||c||^2) and Hamerly's bounds
+ * (only rows whose centre may have changed are read; the centre sums are
+ * updated by the rows that move), several seeded starts, the best inertia
+ * kept. Row blocks are fixed and partial sums reduced in block order, so
+ * results do not depend on the thread count. */
 #include <cblas.h>
 #include <float.h>
 #include <math.h>
@@ -38,9 +40,11 @@ typedef struct km_pass {
 	size_t n, d, k, nb;    /* shapes, block count */
 	const double *C, *cc;  /* centres and their squared norms */
 	int32_t *labels;       /* n labels (output) */
-	double *mind;          /* n squared distances to the nearest centre */
-	double *part;          /* nb slots of k*d sums + k counts + 1 inertia */
-	double *gbuf;          /* per worker KM_SUB x k */
+	double *mind;          /* n squared distances to the assigned centre
+				* (first and last pass; relocate_empty) */
+	double *part;          /* nb slots of k*d sums + k counts + 1 inertia
+				* (after the first pass: their changes) */
+	double *gbuf;          /* per worker KM_SUB x (k + d) */
 	int mode;              /* KM_APPROX, KM_EXACT or KM_BOUNDS (below) */
 	double *up, *lo;       /* Hamerly bounds per row: upper bound on the
 				* distance to its centre, lower bound on the
@@ -66,6 +70,12 @@ static void add_row(double *restrict s, const double *restrict x, size_t d)
 {
 	for (size_t j = 0; j < d; j++)
 		s[j] += x[j];
+}
+
+static void sub_row(double *restrict s, const double *restrict x, size_t d)
+{
+	for (size_t j = 0; j < d; j++)
+		s[j] -= x[j];
 }
 
 /* Squared distance, summed in four interleaved partial sums (a fixed
@@ -100,6 +110,28 @@ static void init_bounds(km_pass *p, size_t i, double exact2, double second2)
 	p->lo[i] = isfinite(second2) ? fmax(sqrt(fmax(second2, 0)) - margin, 0) : INFINITY;
 }
 
+/* Nearest centre (*best) from a row's products with the centres Gi: the
+ * smallest ||c||^2 - 2 x.c into *first, the second smallest returned (add
+ * ||x||^2 for squared distances). */
+static double nearest2(const km_pass *p, const double *Gi, size_t *best, double *first)
+{
+	double bd = INFINITY, second = INFINITY;
+
+	*best = 0;
+	for (size_t c = 0; c < p->k; c++) {
+		double v = p->cc[c] - 2 * Gi[c];
+		if (v < bd) {
+			second = bd;
+			bd = v;
+			*best = c;
+		} else if (v < second) {
+			second = v;
+		}
+	}
+	*first = bd;
+	return second;
+}
+
 /* Rows [r0, r0 + m) of a block: nearest centre from one small GEMM, then
  * the sums, while the rows are still in cache. */
 static void km_rows(km_pass *p, size_t r0, size_t m, double *G, double *sum)
@@ -110,18 +142,8 @@ static void km_rows(km_pass *p, size_t r0, size_t m, double *G, double *sum)
 	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)k, (int)d, 1.0,
 		    p->X + r0 * d, (int)d, p->C, (int)d, 0.0, G, (int)k);
 	for (size_t i = 0; i < m; i++) {
-		size_t best = 0;
-		double bd = INFINITY, second = INFINITY;
-		for (size_t c = 0; c < k; c++) {
-			double v = p->cc[c] - 2 * G[i * k + c];
-			if (v < bd) {
-				second = bd;
-				bd = v;
-				best = c;
-			} else if (v < second) {
-				second = v;
-			}
-		}
+		size_t best;
+		double bd, second = nearest2(p, G + i * k, &best, &bd);
 		const double *x = p->X + (r0 + i) * d;
 		double e = p->mode != KM_APPROX ? exact_dist2(x, p->C + best * d, d)
 						: fmax(p->xx[r0 + i] + bd, 0);
@@ -140,7 +162,7 @@ static int km_block(void *ud, size_t blk, int worker, fl_err *err)
 	km_pass *p = ud;
 	size_t i0 = blk * FL_LINALG_BLOCK, k = p->k, d = p->d;
 	size_t m = p->n - i0 < FL_LINALG_BLOCK ? p->n - i0 : FL_LINALG_BLOCK;
-	double *G = p->gbuf + (size_t)worker * KM_SUB * k;
+	double *G = p->gbuf + (size_t)worker * KM_SUB * (k + d);
 	double *sum = p->part + blk * (k * d + k + 1);
 
 	(void)err;
@@ -170,68 +192,117 @@ static int km_assign(km_pass *p, int n_threads, fl_err *err)
 	return 0;
 }
 
-/* Row i failed its bounds: exact distances to every centre (direct: on
- * this data most such rows are far from settled, and a gathered GEMM was
- * slower), new centre and both bounds. */
-static void hm_recompute(km_pass *p, size_t i)
-{
-	const double *x = p->X + i * p->d;
-	double best = INFINITY, second = INFINITY;
-	size_t arg = 0;
+#define KM_AHEAD 4 /* rows prefetched ahead in hm_gather_rows */
 
-	for (size_t c = 0; c < p->k; c++) {
-		double e = exact_dist2(x, p->C + c * p->d, p->d);
-		if (e < best) {
-			second = best;
-			best = e;
-			arg = c;
-		} else if (e < second) {
-			second = e;
-		}
-	}
-	p->labels[i] = (int32_t)arg;
-	p->up[i] = sqrt(best);
-	p->lo[i] = sqrt(second);
-}
+/* Rows gathered for a GEMM (per worker): their indices, copies, products. */
+typedef struct hm_gather {
+	size_t n;            /* rows gathered so far (<= KM_SUB) */
+	size_t row[KM_SUB];  /* their indices */
+	double *Xg;          /* KM_SUB x d: copies of the rows */
+	double *G;           /* KM_SUB x k: their products with the centres */
+} hm_gather;
 
-/* One Hamerly step for rows [r0, r0 + m): move the bounds by how far the
- * centres moved; recompute only rows whose bounds no longer prove their
- * centre is the nearest (so the assignments are those of a plain Lloyd
- * step); add every row to its centre's sum. */
-static void hm_rows(km_pass *p, size_t r0, size_t m, double *sum)
+/* Hamerly, first half, rows [r0, r0 + m) (m <= KM_SUB): move the bounds by
+ * how far the centres moved and list in row[] (offsets from r0) the rows
+ * whose bounds no longer prove that their centre is the nearest; returns
+ * how many. Reads only the bounds and labels, not the rows. */
+static size_t hm_bounds(km_pass *p, size_t r0, size_t m, uint32_t *row)
 {
-	size_t k = p->k, d = p->d;
-	double *cnt = sum + k * d;
+	size_t n = 0;
 
 	for (size_t i = r0; i < r0 + m; i++) {
 		size_t a = (size_t)p->labels[i];
 		p->up[i] += p->move[a];
 		p->lo[i] -= a == p->move_arg ? p->move2 : p->move1;
-		double bound = fmax(p->half[a], p->lo[i]);
-		if (p->up[i] > bound) {
-			p->up[i] = sqrt(exact_dist2(p->X + i * d, p->C + a * d, d));
-			if (p->up[i] > bound) {
-				hm_recompute(p, i);
-				a = (size_t)p->labels[i];
-			}
+		double bound = p->half[a] > p->lo[i] ? p->half[a] : p->lo[i];
+		if (p->up[i] > bound)
+			row[n++] = (uint32_t)(i - r0);
+	}
+	return n;
+}
+
+/* The gathered rows: nearest centre and both bounds from one GEMM, as in
+ * the first pass (so the assignments are those of a plain Lloyd step, and
+ * both bounds are fresh: on data where many rows sit near a boundary this
+ * was faster than first tightening the upper bound alone). A row that
+ * changes centre moves from the old centre's sum to the new one's in
+ * `delta` (k*d sums, then k counts). */
+static void hm_flush(km_pass *p, hm_gather *g, double *delta)
+{
+	size_t k = p->k, d = p->d;
+	double *cnt = delta + k * d;
+
+	if (g->n == 0)
+		return;
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)g->n, (int)k, (int)d, 1.0,
+		    g->Xg, (int)d, p->C, (int)d, 0.0, g->G, (int)k);
+	for (size_t q = 0; q < g->n; q++) {
+		size_t i = g->row[q], a = (size_t)p->labels[i], b;
+		const double *x = g->Xg + q * d;
+		double first, second = nearest2(p, g->G + q * k, &b, &first);
+		init_bounds(p, i, exact_dist2(x, p->C + b * d, d), p->xx[i] + second);
+		if (b != a) {
+			p->labels[i] = (int32_t)b;
+			sub_row(delta + a * d, x, d);
+			add_row(delta + b * d, x, d);
+			cnt[a] -= 1;
+			cnt[b] += 1;
 		}
-		p->mind[i] = p->up[i] * p->up[i];
-		add_row(sum + a * d, p->X + i * d, d);
-		cnt[a] += 1;
+	}
+	g->n = 0;
+}
+
+/* Pull row i's d doubles towards the cache: the listed rows are spread
+ * over the block, so the hardware prefetcher does not see them coming. */
+static void prefetch_row(const km_pass *p, size_t i)
+{
+	const char *x = (const char *)(p->X + i * p->d);
+
+	for (size_t o = 0; o < p->d * sizeof(double); o += 64)
+		__builtin_prefetch(x + o);
+}
+
+/* Hamerly, second half: copy the listed rows for hm_flush, a GEMM every
+ * KM_SUB rows. Settled rows are never read; sums change only by the rows
+ * that change centre. */
+static void hm_gather_rows(km_pass *p, size_t r0, const uint32_t *row, size_t nrow,
+			   hm_gather *g, double *delta)
+{
+	size_t d = p->d;
+
+	for (size_t q = 0; q < nrow && q < KM_AHEAD; q++)
+		prefetch_row(p, r0 + row[q]);
+	for (size_t q = 0; q < nrow; q++) {
+		if (q + KM_AHEAD < nrow)
+			prefetch_row(p, r0 + row[q + KM_AHEAD]);
+		memcpy(g->Xg + g->n * d, p->X + (r0 + row[q]) * d, d * sizeof(double));
+		g->row[g->n++] = r0 + row[q];
+		if (g->n == KM_SUB)
+			hm_flush(p, g, delta);
 	}
 }
 
+/* One Hamerly step on block blk: its part slot gets the changes of the
+ * sums and counts. */
 static int hm_block(void *ud, size_t blk, int worker, fl_err *err)
 {
 	km_pass *p = ud;
 	size_t i0 = blk * FL_LINALG_BLOCK, k = p->k, d = p->d;
 	size_t m = p->n - i0 < FL_LINALG_BLOCK ? p->n - i0 : FL_LINALG_BLOCK;
-	double *sum = p->part + blk * (k * d + k + 1);
+	double *delta = p->part + blk * (k * d + k + 1);
+	uint32_t row[KM_SUB];
+	hm_gather g;
 
-	(void)worker;
 	(void)err;
-	memset(sum, 0, (k * d + k + 1) * sizeof(double));
-	hm_rows(p, i0, m, sum);
+	g.n = 0;
+	g.G = p->gbuf + (size_t)worker * KM_SUB * (k + d);
+	g.Xg = g.G + KM_SUB * k;
+	memset(delta, 0, (k * d + k + 1) * sizeof(double));
+	for (size_t s0 = 0; s0 < m; s0 += KM_SUB) {
+		size_t nrow = hm_bounds(p, i0 + s0, m - s0 < KM_SUB ? m - s0 : KM_SUB, row);
+		hm_gather_rows(p, i0 + s0, row, nrow, &g, delta);
+	}
+	hm_flush(p, &g, delta);
 	return 0;
 }
 
@@ -336,52 +407,77 @@ static int kmeanspp(const fl_dataset *ds, const double *xx, size_t k, fl_rng *r,
 	return 0;
 }
 
-/* Move empty clusters to the rows farthest from their centres (as
- * scikit-learn does), one distinct row each, in order of distance. */
+/* Move empty clusters to the rows farthest from the centres they were
+ * assigned to (as scikit-learn does), one distinct row each, in order of
+ * distance. Rare, so the distances are computed here, only when needed. */
 static void relocate_empty(km_pass *p, double *newC, const double *cnt)
 {
-	for (size_t c = 0; c < p->k; c++) {
+	size_t k = p->k, d = p->d, c = 0;
+
+	while (c < k && cnt[c] > 0)
+		c++;
+	if (c == k)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		p->mind[i] = exact_dist2(p->X + i * d, p->C + (size_t)p->labels[i] * d, d);
+	for (; c < k; c++) {
 		if (cnt[c] > 0)
 			continue;
 		size_t far = 0;
 		for (size_t i = 1; i < p->n; i++)
 			if (p->mind[i] > p->mind[far])
 				far = i;
-		memcpy(newC + c * p->d, p->X + far * p->d, p->d * sizeof(double));
+		memcpy(newC + c * d, p->X + far * d, d * sizeof(double));
 		p->mind[far] = -1; /* not chosen twice */
 	}
 }
 
-/* Lloyd iterations from the centres in p->C (updated in place): the
- * first assignment by BLAS (which also sets Hamerly's bounds), the next
- * ones by hm_block, which skips rows whose centre provably stays the same.
- * `scratch` holds 2k + k*d doubles. */
+/* One pass of assignments: the first by BLAS (which also sets Hamerly's
+ * bounds) gives the sums, later ones by hm_block only their changes; the
+ * per-block results are reduced in block order into sum (k*d sums, then k
+ * counts), so the bits do not depend on the thread count. */
+static int assign_step(km_pass *p, int first, double *sum, int n_threads, fl_err *err)
+{
+	size_t k = p->k, d = p->d, stride = k * d + k + 1;
+	int rc;
+
+	if (first) {
+		p->mode = KM_BOUNDS;
+		rc = km_assign(p, n_threads, err);
+		p->mode = KM_APPROX;
+		if (rc == 0)
+			memcpy(sum, p->part, (k * d + k) * sizeof(double));
+		return rc;
+	}
+	if ((rc = fl_parallel_for(p->nb, n_threads, hm_block, p, err)) < 0)
+		return rc;
+	for (size_t b = 1; b < p->nb; b++)
+		for (size_t t = 0; t < k * d + k; t++)
+			p->part[t] += p->part[b * stride + t];
+	for (size_t t = 0; t < k * d + k; t++)
+		sum[t] += p->part[t];
+	return 0;
+}
+
+/* Lloyd iterations from the centres in p->C (updated in place), the
+ * assignments by assign_step. `scratch` holds 3k + 2k*d doubles. */
 static int lloyd(km_pass *p, double *newC, double *scratch, int max_iter, double tol_abs,
 		 int n_threads, int *n_iter, fl_err *err)
 {
-	size_t k = p->k, d = p->d, stride = k * d + k + 1;
-	double *move = scratch, *half = move + k, *old = half + k;
+	size_t k = p->k, d = p->d;
+	double *move = scratch, *half = move + k, *old = half + k, *sum = old + k * d;
+	const double *cnt = sum + k * d;
 	int rc;
 
 	p->move = move;
 	p->half = half;
 	for (*n_iter = 1; *n_iter <= max_iter; (*n_iter)++) {
-		if (*n_iter == 1) {
-			p->mode = KM_BOUNDS;
-			rc = km_assign(p, n_threads, err);
-			p->mode = KM_APPROX;
-		} else if ((rc = fl_parallel_for(p->nb, n_threads, hm_block, p, err)) == 0) {
-			for (size_t b = 1; b < p->nb; b++)
-				for (size_t t = 0; t < stride; t++)
-					p->part[t] += p->part[b * stride + t];
-		}
-		if (rc < 0)
+		if ((rc = assign_step(p, *n_iter == 1, sum, n_threads, err)) < 0)
 			return rc;
-		const double *cnt = p->part + k * d;
 		double shift = 0;
 		for (size_t c = 0; c < k; c++)
 			for (size_t j = 0; j < d; j++)
-				newC[c * d + j] = cnt[c] > 0 ? p->part[c * d + j] / cnt[c] : 0;
+				newC[c * d + j] = cnt[c] > 0 ? sum[c * d + j] / cnt[c] : 0;
 		relocate_empty(p, newC, cnt);
 		for (size_t t = 0; t < k * d; t++)
 			shift += (newC[t] - p->C[t]) * (newC[t] - p->C[t]);
@@ -432,8 +528,8 @@ static int kmeans_fit(void **state, const fl_dataset *ds, const json_t *params,
 		return fl_err_set(err, FL_EINVAL, "kmeans: n_clusters=%zu is more than the %zu rows",
 				  k, n);
 	}
-	size_t total = 3 * k * d + k + 2 * n + n * trials + trials * d + n + 2 * n + 2 * k + k * d +
-		       nb * (k * d + k + 1) + (size_t)nt * KM_SUB * k;
+	size_t total = 3 * k * d + k + 2 * n + n * trials + trials * d + n + 2 * n + 3 * k + 2 * k * d +
+		       nb * (k * d + k + 1) + (size_t)nt * KM_SUB * (k + d);
 	if (!m || !(mem = calloc(total, sizeof(double))) ||
 	    !(p.labels = malloc(n * sizeof(int32_t))) ||
 	    !(m->centers = malloc(k * d * sizeof(double)))) {
@@ -443,7 +539,7 @@ static int kmeans_fit(void **state, const fl_dataset *ds, const json_t *params,
 	C = mem, newC = C + k * d, p.cc = newC + k * d + k * d;
 	xx = (double *)p.cc + k, closest = xx + n, D = closest + n, Cbuf = D + n * trials;
 	p.mind = Cbuf + trials * d, p.part = p.mind + n, p.gbuf = p.part + nb * (k * d + k + 1);
-	p.up = p.gbuf + (size_t)nt * KM_SUB * k, p.lo = p.up + n;
+	p.up = p.gbuf + (size_t)nt * KM_SUB * (k + d), p.lo = p.up + n;
 	double *scratch = p.lo + n;
 	p.X = ds->X, p.xx = xx, p.n = n, p.d = d, p.k = k, p.nb = nb, p.C = C;
 	for (size_t i = 0; i < n; i++)
