@@ -124,7 +124,7 @@ static int train(const train_args *a, fl_err *err)
 	int rc;
 
 	if ((rc = fl_model_kind_get(&kind, a->kind, err)) < 0 ||
-	    (rc = fl_params_from_args(kind->params, a->params, a->n_params, &params, err)) < 0)
+	    (rc = fl_hparams_from_args(kind->params, a->params, a->n_params, &params, err)) < 0)
 		return rc;
 	t0 = mlcli_now();
 	rc = fl_mldata_load_train(&tr, a->data, a->label, kind, a->threads, err);

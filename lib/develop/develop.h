@@ -4,9 +4,7 @@
  * score it once on the test table, and write the model and the reports.
  * The `develop` step kind (kind_develop.c) is a thin shell over this;
  * the parameters are documented key by key in docs/develop.md.
- *
- * This header deliberately includes no ML header: step kinds include
- * recipe/step.h, whose parameter types share names with ml/params.h. */
+ */
 #ifndef FL_DEVELOP_H
 #define FL_DEVELOP_H
 

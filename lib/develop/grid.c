@@ -82,7 +82,7 @@ int fl_grid_count(const fl_value *candidates, size_t *out, fl_err *err)
 	return 0;
 }
 
-/* One value as the text fl_params_resolve parses (a list of scalars, for
+/* One value as the text fl_hparams_resolve parses (a list of scalars, for
  * list-valued parameters, joined with commas). NULL for a mapping. */
 static char *value_text(const fl_value *v)
 {
@@ -122,7 +122,7 @@ static int check_value(const fl_model_kind *kind, const char *name, const fl_val
 				    name);
 	if (rc == 0) {
 		json_object_set_new(given, name, json_string(text));
-		if ((rc = fl_params_resolve(kind->params, given, &res, err)) < 0)
+		if ((rc = fl_hparams_resolve(kind->params, given, &res, err)) < 0)
 			rc = blame(err, v, rc, "");
 	}
 	json_decref(res);
@@ -183,7 +183,7 @@ static int expand_one(fl_candidate *c, const fl_value *e, size_t k, fl_err *err)
 		free(text);
 		k /= nv;
 	}
-	if ((rc = fl_params_resolve(c->kind->params, c->chosen, &c->params, err)) < 0)
+	if ((rc = fl_hparams_resolve(c->kind->params, c->chosen, &c->params, err)) < 0)
 		return blame(err, e, rc, "a combination of this candidate's values: ");
 	return 0;
 }

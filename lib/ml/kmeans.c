@@ -514,13 +514,13 @@ static double abs_tol(const fl_dataset *ds, double tol)
 static int kmeans_fit(void **state, const fl_dataset *ds, const json_t *params,
 		      const fl_fit_opts *opts, fl_err *err)
 {
-	size_t n = ds->n, d = ds->d, k = (size_t)fl_param_int(params, "n_clusters");
-	int n_init = (int)fl_param_int(params, "n_init"), nt = fl_threads_resolve(opts->n_threads);
-	int max_iter = (int)fl_param_int(params, "max_iter"), rc = 0;
+	size_t n = ds->n, d = ds->d, k = (size_t)fl_hparam_int(params, "n_clusters");
+	int n_init = (int)fl_hparam_int(params, "n_init"), nt = fl_threads_resolve(opts->n_threads);
+	int max_iter = (int)fl_hparam_int(params, "max_iter"), rc = 0;
 	size_t trials = 2 + (size_t)log((double)k), nb = (n + FL_LINALG_BLOCK - 1) / FL_LINALG_BLOCK;
 	km_pass p = { 0 };
 	kmeans *m = calloc(1, sizeof(*m));
-	double tol = abs_tol(ds, fl_param_real(params, "tol"));
+	double tol = abs_tol(ds, fl_hparam_real(params, "tol"));
 	double *mem = NULL, *C, *newC, *xx, *closest, *D, *Cbuf;
 
 	if (k > n) {
@@ -665,13 +665,13 @@ static int kmeans_describe(const void *state, json_t *info, fl_err *err)
 	return 0;
 }
 
-static const fl_param_spec kmeans_params[] = {
-	{ "n_clusters", "n_clusters", FL_PARAM_INT, "8", 1, 1e6, NULL, 0, "number of clusters" },
-	{ "n_init", "n_init", FL_PARAM_INT, "10", 1, 1e6, NULL, 0,
+static const fl_hparam_spec kmeans_params[] = {
+	{ "n_clusters", "n_clusters", FL_HPARAM_INT, "8", 1, 1e6, NULL, 0, "number of clusters" },
+	{ "n_init", "n_init", FL_HPARAM_INT, "10", 1, 1e6, NULL, 0,
 	  "seeded k-means++ starts; the lowest inertia wins" },
-	{ "max_iter", "max_iter", FL_PARAM_INT, "300", 1, 1e9, NULL, 0,
+	{ "max_iter", "max_iter", FL_HPARAM_INT, "300", 1, 1e9, NULL, 0,
 	  "most Lloyd iterations per start" },
-	{ "tol", "tol", FL_PARAM_REAL, "1e-4", 0, 1e300, NULL, 0,
+	{ "tol", "tol", FL_HPARAM_REAL, "1e-4", 0, 1e300, NULL, 0,
 	  "stop when the squared centre shift <= tol * mean feature variance" },
 	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0, NULL },
 };

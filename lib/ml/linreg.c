@@ -180,7 +180,7 @@ static int ridge_fit(void **state, const fl_dataset *ds, const json_t *params,
 		     const fl_fit_opts *opts, fl_err *err)
 {
 	size_t d = ds->d;
-	double alpha = fl_param_real(params, "alpha"), ym = 0;
+	double alpha = fl_hparam_real(params, "alpha"), ym = 0;
 	double *mu = malloc(d * sizeof(double)), *G = malloc(d * d * sizeof(double));
 	linreg *m = NULL;
 	int rc = 0, di = (int)d, one = 1, info = 0;
@@ -279,12 +279,12 @@ static int linreg_describe(const void *state, json_t *info, fl_err *err)
 	return 0;
 }
 
-static const fl_param_spec ols_params[] = {
+static const fl_hparam_spec ols_params[] = {
 	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0, NULL },
 };
 
-static const fl_param_spec ridge_params[] = {
-	{ "alpha", "alpha", FL_PARAM_REAL, "1.0", 0, 1e300, NULL, 0,
+static const fl_hparam_spec ridge_params[] = {
+	{ "alpha", "alpha", FL_HPARAM_REAL, "1.0", 0, 1e300, NULL, 0,
 	  "L2 penalty on the coefficients (not the intercept)" },
 	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0, NULL },
 };

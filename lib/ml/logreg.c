@@ -275,8 +275,8 @@ static int line_search(lr_problem *p, lbfgs *L, double f, double *fn, double *gm
 static int lr_minimise(lr_problem *p, lbfgs *L, const json_t *params, int n_threads,
 		       logreg *m, fl_err *err)
 {
-	int max_iter = (int)fl_param_int(params, "max_iter"), rc;
-	double tol = fl_param_real(params, "tol"), f, fn, gmax;
+	int max_iter = (int)fl_hparam_int(params, "max_iter"), rc;
+	double tol = fl_hparam_real(params, "tol"), f, fn, gmax;
 
 	if ((rc = lr_eval(p, L->x, n_threads, &f, L->g, &gmax, err)) < 0)
 		return rc;
@@ -349,7 +349,7 @@ static int logreg_fit(void **state, const fl_dataset *ds, const json_t *params,
 	K = m->K;
 	nv = K * (d + 1);
 	p = (lr_problem){ ds, K, d, (ds->n + FL_LINALG_BLOCK - 1) / FL_LINALG_BLOCK,
-			  1.0 / fl_param_real(params, "C"), NULL, NULL, m->W, m->b, NULL, NULL };
+			  1.0 / fl_hparam_real(params, "C"), NULL, NULL, m->W, m->b, NULL, NULL };
 	size_t total = 2 * d + p.nb * (nv + 1) + (size_t)nt * LR_SUB * K +
 		       5 * nv + 2 * LBFGS_M * nv;
 	if (!(mem = calloc(total, sizeof(double)))) {
@@ -483,12 +483,12 @@ static int logreg_describe(const void *state, json_t *info, fl_err *err)
 	return 0;
 }
 
-static const fl_param_spec logreg_params[] = {
-	{ "C", "C", FL_PARAM_REAL, "1.0", 1e-300, 1e300, NULL, 0,
+static const fl_hparam_spec logreg_params[] = {
+	{ "C", "C", FL_HPARAM_REAL, "1.0", 1e-300, 1e300, NULL, 0,
 	  "inverse L2 strength: the penalty is ||W||^2 / (2C)" },
-	{ "max_iter", "max_iter", FL_PARAM_INT, "100", 1, 1e9, NULL, 0,
+	{ "max_iter", "max_iter", FL_HPARAM_INT, "100", 1, 1e9, NULL, 0,
 	  "most L-BFGS iterations" },
-	{ "tol", "tol", FL_PARAM_REAL, "1e-4", 0, 1e300, NULL, 0,
+	{ "tol", "tol", FL_HPARAM_REAL, "1e-4", 0, 1e300, NULL, 0,
 	  "stop when max |gradient| of the objective <= tol" },
 	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0, NULL },
 };

@@ -9,7 +9,7 @@
 #include <jansson.h>
 
 #include "core/err.h"
-#include "ml/params.h"
+#include "ml/hparams.h"
 
 #define FL_MLP_MAX_HIDDEN 16
 
@@ -67,10 +67,10 @@ typedef struct fl_mlp_params {
 
 /* The parameter table for the model kinds mlp and mlp_regressor (sklearn
  * names, defaults and ranges), NULL-name terminated. */
-extern const fl_param_spec fl_mlp_param_specs[];
+extern const fl_hparam_spec fl_mlp_param_specs[];
 
 /* Fill `p` from a parameter object resolved against fl_mlp_param_specs
- * (fl_params_resolve), with the seed given separately. */
+ * (fl_hparams_resolve), with the seed given separately. */
 int fl_mlp_params_from_json(fl_mlp_params *p, const json_t *resolved,
 			    uint64_t seed, fl_err *err);
 

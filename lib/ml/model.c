@@ -119,7 +119,7 @@ int fl_model_fit(fl_model **out, const fl_model_kind *kind,
 	*out = NULL;
 	if ((rc = check_train(kind, train, err)) < 0 || (rc = new_model(&m, kind, err)) < 0)
 		return rc;
-	if ((rc = fl_params_resolve(kind->params, params, &m->params, err)) < 0)
+	if ((rc = fl_hparams_resolve(kind->params, params, &m->params, err)) < 0)
 		goto fail;
 	if ((rc = fl_schema_from_dataset(&m->schema, train, err)) < 0)
 		goto fail;

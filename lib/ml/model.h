@@ -6,7 +6,7 @@
  *
  *   fl_model *m = NULL;
  *   const fl_model_kind *k = fl_model_kind_find("ridge");
- *   fl_params_from_args(k->params, args, n_args, &params, &err);
+ *   fl_hparams_from_args(k->params, args, n_args, &params, &err);
  *   fl_model_fit(&m, k, train, params, &fit_opts, &err);
  *   fl_model_predict(m, test, n_threads, yhat, &err);     // n values
  *   fl_model_save(m, "ridge.floe", &err);
@@ -27,7 +27,7 @@
 #include "core/log.h"
 #include "ml/dataset.h"
 #include "ml/modelfile.h"
-#include "ml/params.h"
+#include "ml/hparams.h"
 
 typedef enum fl_task {
 	FL_TASK_CLASSIFICATION = 0, /* needs a class target; predicts classes */
@@ -55,7 +55,7 @@ typedef struct fl_model_kind {
 	const char *name;             /* "logistic_regression" */
 	fl_task task;                 /* what it does */
 	const char *summary;          /* one line for `floe train --help` */
-	const fl_param_spec *params;  /* parameter table, NULL-name terminated */
+	const fl_hparam_spec *params;  /* parameter table, NULL-name terminated */
 
 	/* Fit on `train` (already checked: n >= 1, d >= 1, finite, target of
 	 * the kind's task present; for classification every class index in

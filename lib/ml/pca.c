@@ -260,8 +260,8 @@ static void xct_times(const fl_dataset *ds, const double *mu, const double *Y, s
 /* Power iterations on the number of passes scikit-learn's rule gives. */
 static int power_iterations(const json_t *params, size_t k, size_t mn)
 {
-	if (!fl_param_is_null(params, "iterated_power"))
-		return (int)fl_param_int(params, "iterated_power");
+	if (!fl_hparam_is_null(params, "iterated_power"))
+		return (int)fl_hparam_int(params, "iterated_power");
 	return k < 0.1 * (double)mn ? 7 : 4;
 }
 
@@ -318,7 +318,7 @@ static int randomized(pca *m, const fl_dataset *ds, const json_t *params,
 		      uint64_t seed, fl_err *err)
 {
 	size_t n = ds->n, d = ds->d, mn = n < d ? n : d;
-	size_t l = m->k + (size_t)fl_param_int(params, "n_oversamples");
+	size_t l = m->k + (size_t)fl_hparam_int(params, "n_oversamples");
 	int iters = power_iterations(params, m->k, mn);
 	double *Y, *Z, *tmp, *B, *w, *ones;
 	fl_rng r;
@@ -394,21 +394,21 @@ static int pca_fit(void **state, const fl_dataset *ds, const json_t *params,
 		   const fl_fit_opts *opts, fl_err *err)
 {
 	size_t mn = ds->n < ds->d ? ds->n : ds->d, k;
-	const char *solver = fl_param_str(params, "svd_solver");
+	const char *solver = fl_hparam_str(params, "svd_solver");
 	pca *m = NULL;
 	int rc;
 
 	if (ds->n < 2)
 		return fl_err_set(err, FL_EINVAL, "pca needs at least 2 rows, got %zu", ds->n);
-	k = fl_param_is_null(params, "n_components") ? mn
-						       : (size_t)fl_param_int(params, "n_components");
+	k = fl_hparam_is_null(params, "n_components") ? mn
+						       : (size_t)fl_hparam_int(params, "n_components");
 	if (k > mn)
 		return fl_err_set(err, FL_EINVAL,
 				  "pca: n_components=%zu is more than min(rows, features) = %zu",
 				  k, mn);
 	if ((rc = pca_new(&m, ds->d, k, err)) < 0)
 		return rc;
-	m->whiten = fl_param_bool(params, "whiten");
+	m->whiten = fl_hparam_bool(params, "whiten");
 	if (strcmp(solver, "auto") == 0)
 		solver = ds->n >= ds->d ? "full" : "randomized";
 	m->solver = strcmp(solver, "full") == 0 ? "full" : "randomized";
@@ -517,16 +517,16 @@ static int pca_describe(const void *state, json_t *info, fl_err *err)
 	return 0;
 }
 
-static const fl_param_spec pca_params[] = {
-	{ "n_components", "n_components", FL_PARAM_INT, "none", 1, 1e9, NULL, 1,
+static const fl_hparam_spec pca_params[] = {
+	{ "n_components", "n_components", FL_HPARAM_INT, "none", 1, 1e9, NULL, 1,
 	  "components to keep (none: min(rows, features))" },
-	{ "svd_solver", "svd_solver", FL_PARAM_CHOICE, "auto", 0, 0, "auto|full|randomized", 0,
+	{ "svd_solver", "svd_solver", FL_HPARAM_CHOICE, "auto", 0, 0, "auto|full|randomized", 0,
 	  "auto: full when rows >= features, else randomized" },
-	{ "whiten", "whiten", FL_PARAM_BOOL, "false", 0, 0, NULL, 0,
+	{ "whiten", "whiten", FL_HPARAM_BOOL, "false", 0, 0, NULL, 0,
 	  "scale each output to unit variance" },
-	{ "n_oversamples", "n_oversamples", FL_PARAM_INT, "10", 0, 1e6, NULL, 0,
+	{ "n_oversamples", "n_oversamples", FL_HPARAM_INT, "10", 0, 1e6, NULL, 0,
 	  "randomized: extra random directions" },
-	{ "iterated_power", "iterated_power", FL_PARAM_INT, "none", 0, 1000, NULL, 1,
+	{ "iterated_power", "iterated_power", FL_HPARAM_INT, "none", 0, 1000, NULL, 1,
 	  "randomized: power iterations (none: 7 if n_components < 0.1 min(n, d), else 4)" },
 	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0, NULL },
 };

@@ -31,7 +31,7 @@ static void rf_free(void *state)
 /* max_features from its resolved JSON value. */
 static int max_features_of(const json_t *p, fl_forest_params *fp, fl_err *err)
 {
-	const char *w = fl_param_str(p, "max_features");
+	const char *w = fl_hparam_str(p, "max_features");
 	double x;
 
 	if (w) {
@@ -40,7 +40,7 @@ static int max_features_of(const json_t *p, fl_forest_params *fp, fl_err *err)
 					FL_MAXF_ALL;
 		return 0;
 	}
-	x = fl_param_real(p, "max_features");
+	x = fl_hparam_real(p, "max_features");
 	fp->max_features = x;
 	if (x > 0 && x <= 1) {
 		fp->max_features_kind = FL_MAXF_FRACTION;
@@ -59,16 +59,16 @@ static int params_of(const json_t *p, const fl_fit_opts *o, int classifier,
 		     fl_forest_params *fp, fl_err *err)
 {
 	*fp = (fl_forest_params)FL_FOREST_PARAMS_INIT;
-	fp->n_estimators = (int)fl_param_int(p, "n_estimators");
-	fp->max_depth = fl_param_is_null(p, "max_depth") ? 0 :
-			(int)fl_param_int(p, "max_depth");
-	fp->min_samples_split = (size_t)fl_param_int(p, "min_samples_split");
-	fp->min_samples_leaf = (size_t)fl_param_int(p, "min_samples_leaf");
-	fp->bootstrap = fl_param_bool(p, "bootstrap");
-	fp->oob_score = fl_param_bool(p, "oob_score");
-	fp->max_bins = (int)fl_param_int(p, "max_bins");
+	fp->n_estimators = (int)fl_hparam_int(p, "n_estimators");
+	fp->max_depth = fl_hparam_is_null(p, "max_depth") ? 0 :
+			(int)fl_hparam_int(p, "max_depth");
+	fp->min_samples_split = (size_t)fl_hparam_int(p, "min_samples_split");
+	fp->min_samples_leaf = (size_t)fl_hparam_int(p, "min_samples_leaf");
+	fp->bootstrap = fl_hparam_bool(p, "bootstrap");
+	fp->oob_score = fl_hparam_bool(p, "oob_score");
+	fp->max_bins = (int)fl_hparam_int(p, "max_bins");
 	if (classifier) {
-		const char *cw = fl_param_str(p, "class_weight");
+		const char *cw = fl_hparam_str(p, "class_weight");
 		fp->class_weight_balanced = cw && !strcmp(cw, "balanced");
 	}
 	fp->seed = o->seed;
@@ -453,34 +453,34 @@ static int rf_describe(const void *state, json_t *info, fl_err *err)
 /* ---- the two kinds ---- */
 
 #define COMMON_PARAMS \
-	{ "n_estimators", "n_estimators", FL_PARAM_INT, "100", 1, 100000, NULL, 0, \
+	{ "n_estimators", "n_estimators", FL_HPARAM_INT, "100", 1, 100000, NULL, 0, \
 	  "number of trees" }, \
-	{ "max_depth", "max_depth", FL_PARAM_INT, "none", 1, 100000, NULL, 1, \
+	{ "max_depth", "max_depth", FL_HPARAM_INT, "none", 1, 100000, NULL, 1, \
 	  "deepest a tree may grow; none: until leaves are pure" }, \
-	{ "min_samples_split", "min_samples_split", FL_PARAM_INT, "2", 2, 1e9, NULL, 0, \
+	{ "min_samples_split", "min_samples_split", FL_HPARAM_INT, "2", 2, 1e9, NULL, 0, \
 	  "fewest (distinct in-bag) rows a node needs to be split" }, \
-	{ "min_samples_leaf", "min_samples_leaf", FL_PARAM_INT, "1", 1, 1e9, NULL, 0, \
+	{ "min_samples_leaf", "min_samples_leaf", FL_HPARAM_INT, "1", 1, 1e9, NULL, 0, \
 	  "fewest rows each side of a split must keep" }, \
-	{ "bootstrap", "bootstrap", FL_PARAM_BOOL, "true", 0, 0, NULL, 0, \
+	{ "bootstrap", "bootstrap", FL_HPARAM_BOOL, "true", 0, 0, NULL, 0, \
 	  "grow each tree on n rows drawn with replacement" }, \
-	{ "oob_score", "oob_score", FL_PARAM_BOOL, "false", 0, 0, NULL, 0, \
+	{ "oob_score", "oob_score", FL_HPARAM_BOOL, "false", 0, 0, NULL, 0, \
 	  "score each row with the trees that did not draw it (needs bootstrap)" }, \
-	{ "max_bins", "max_bins (HistGradientBoosting)", FL_PARAM_INT, "256", 2, 256, \
+	{ "max_bins", "max_bins (HistGradientBoosting)", FL_HPARAM_INT, "256", 2, 256, \
 	  NULL, 0, "quantile bins per feature for split search" }
 
-static const fl_param_spec rfc_params[] = {
+static const fl_hparam_spec rfc_params[] = {
 	COMMON_PARAMS,
-	{ "max_features", "max_features", FL_PARAM_NUM_OR_CHOICE, "sqrt", 0, 1e9,
+	{ "max_features", "max_features", FL_HPARAM_NUM_OR_CHOICE, "sqrt", 0, 1e9,
 	  "sqrt|log2|all", 0,
 	  "features tried per split: sqrt, log2, all, a fraction <= 1 or a count > 1" },
-	{ "class_weight", "class_weight", FL_PARAM_CHOICE, "none", 0, 0,
+	{ "class_weight", "class_weight", FL_HPARAM_CHOICE, "none", 0, 0,
 	  "none|balanced", 0, "balanced: weight classes by n / (n_classes * count)" },
 	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0, NULL },
 };
 
-static const fl_param_spec rfr_params[] = {
+static const fl_hparam_spec rfr_params[] = {
 	COMMON_PARAMS,
-	{ "max_features", "max_features", FL_PARAM_NUM_OR_CHOICE, "1.0", 0, 1e9,
+	{ "max_features", "max_features", FL_HPARAM_NUM_OR_CHOICE, "1.0", 0, 1e9,
 	  "sqrt|log2|all", 0,
 	  "features tried per split: sqrt, log2, all, a fraction <= 1 or a count > 1" },
 	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0, NULL },

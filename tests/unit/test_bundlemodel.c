@@ -50,7 +50,7 @@ static void make_model(fx *f)
 	fl_err err = FL_ERR_INIT;
 
 	o.n_threads = 1;
-	assert_int_equal(fl_params_from_args(k->params, NULL, 0, &p, &err), 0);
+	assert_int_equal(fl_hparams_from_args(k->params, NULL, 0, &p, &err), 0);
 	assert_int_equal(fl_model_fit(&m, k, ds, p, &o, &err), 0);
 	f->model = cat(f->dir, "model.floe");
 	assert_int_equal(fl_model_save(m, f->model, &err), 0);

@@ -627,7 +627,7 @@ static void test_progress(void **state)
 	fl_model *m = NULL;
 	json_t *params = NULL;
 
-	assert_int_equal(fl_params_from_args(k->params, args, 1, &params, &err), 0);
+	assert_int_equal(fl_hparams_from_args(k->params, args, 1, &params, &err), 0);
 	o.n_threads = 2;
 	o.progress = &sk;
 	if (fl_model_fit(&m, k, ds, params, &o, &err) < 0)
@@ -785,7 +785,7 @@ static void test_model_file_round_trip(void **state)
 
 	(void)state;
 	assert_non_null(k);
-	assert_int_equal(fl_params_from_args(k->params, args, 3, &params, &err), 0);
+	assert_int_equal(fl_hparams_from_args(k->params, args, 3, &params, &err), 0);
 	o.seed = 3;
 	if (fl_model_fit(&m, k, ds, params, &o, &err) < 0)
 		fail_msg("%s", err.msg);
@@ -811,7 +811,7 @@ static void test_model_file_round_trip(void **state)
 	/* a bad max_features value is refused with its name */
 	const char *bad[] = { "max_features=2.5" };
 	json_decref(params);
-	assert_int_equal(fl_params_from_args(k->params, bad, 1, &params, &err), 0);
+	assert_int_equal(fl_hparams_from_args(k->params, bad, 1, &params, &err), 0);
 	fl_model_free(m);
 	m = NULL;
 	assert_int_equal(fl_model_fit(&m, k, ds, params, &o, &err), FL_EINVAL);

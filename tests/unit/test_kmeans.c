@@ -33,7 +33,7 @@ static fl_model *fit_opts(const fl_dataset *ds, size_t k, int n_init, const char
 
 	snprintf(a, sizeof(a), "n_clusters=%zu", k);
 	snprintf(b, sizeof(b), "n_init=%d", n_init);
-	assert_int_equal(fl_params_from_args(kind->params, args, extra ? 3 : 2, &p, err), 0);
+	assert_int_equal(fl_hparams_from_args(kind->params, args, extra ? 3 : 2, &p, err), 0);
 	o.n_threads = n_threads;
 	o.seed = seed;
 	fl_model_fit(&m, kind, ds, p, &o, err);

@@ -22,7 +22,7 @@ static fl_model *fit(const char *kind, const fl_dataset *ds, const char *param, 
 	fl_fit_opts o = FL_FIT_OPTS_INIT;
 
 	assert_non_null(k);
-	assert_int_equal(fl_params_from_args(k->params, &param, param ? 1 : 0, &p, err), 0);
+	assert_int_equal(fl_hparams_from_args(k->params, &param, param ? 1 : 0, &p, err), 0);
 	o.n_threads = 1;
 	fl_model_fit(&m, k, ds, p, &o, err);
 	json_decref(p);

@@ -22,7 +22,7 @@ static fl_model *fit(const fl_dataset *ds, const char *c_param, fl_err *err)
 	fl_model *m = NULL;
 	fl_fit_opts o = FL_FIT_OPTS_INIT;
 
-	assert_int_equal(fl_params_from_args(k->params, args, 1, &p, err), 0);
+	assert_int_equal(fl_hparams_from_args(k->params, args, 1, &p, err), 0);
 	o.n_threads = 1;
 	fl_model_fit(&m, k, ds, p, &o, err);
 	json_decref(p);

@@ -645,7 +645,7 @@ static void test_kind_save_load(void **state)
 	size_t len = 0;
 
 	(void)state;
-	assert_int_equal(fl_params_from_args(fl_kind_mlp.params, args, 3, &params, &err), 0);
+	assert_int_equal(fl_hparams_from_args(fl_kind_mlp.params, args, 3, &params, &err), 0);
 	assert_int_equal(fl_dataset_new(&ds, s.n, s.d, &err), 0);
 	memcpy(ds->X, s.X, s.n * s.d * sizeof(double));
 	assert_int_equal(fl_dataset_set_classes(ds, 3, names, &err), 0);
@@ -721,7 +721,7 @@ static void test_model_api(void **state)
 	char *dir = tu_tmpdir(), path[512];
 
 	(void)state;
-	assert_int_equal(fl_params_from_args(fl_kind_mlp.params, args, 3, &params, &err), 0);
+	assert_int_equal(fl_hparams_from_args(fl_kind_mlp.params, args, 3, &params, &err), 0);
 	fo.n_threads = 2;
 	if (fl_model_fit(&m, &fl_kind_mlp, ds, params, &fo, &err) < 0)
 		fail_msg("fit: %s", err.msg);
@@ -765,11 +765,11 @@ static void test_params(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(fl_params_from_args(fl_mlp_param_specs, &bad[i], 1, &r, &err),
+		assert_int_equal(fl_hparams_from_args(fl_mlp_param_specs, &bad[i], 1, &r, &err),
 				 FL_EINVAL);
 		assert_null(r);
 	}
-	assert_int_equal(fl_params_from_args(fl_mlp_param_specs, good, 5, &r, &err), 0);
+	assert_int_equal(fl_hparams_from_args(fl_mlp_param_specs, good, 5, &r, &err), 0);
 	assert_int_equal(fl_mlp_params_from_json(&p, r, 9, &err), 0);
 	assert_int_equal(p.n_hidden, 2);
 	assert_int_equal(p.hidden_layer_sizes[1], 64);
@@ -780,7 +780,7 @@ static void test_params(void **state)
 	assert_int_equal(p.seed, 9);
 	json_decref(r);
 	/* defaults are sklearn's */
-	assert_int_equal(fl_params_resolve(fl_mlp_param_specs, NULL, &r, &err), 0);
+	assert_int_equal(fl_hparams_resolve(fl_mlp_param_specs, NULL, &r, &err), 0);
 	assert_int_equal(fl_mlp_params_from_json(&p, r, 0, &err), 0);
 	assert_int_equal(p.n_hidden, 1);
 	assert_int_equal(p.hidden_layer_sizes[0], 100);

@@ -93,7 +93,7 @@ static void check_kind(const char *name, const fl_dataset *ds, const char *param
 	double *a = malloc(N * width * sizeof(double)), *b = malloc(N * width * sizeof(double));
 	char *dir = tu_tmpdir(), path[512];
 
-	assert_int_equal(fl_params_from_args(k->params, &param, param ? 1 : 0, &p, &err), 0);
+	assert_int_equal(fl_hparams_from_args(k->params, &param, param ? 1 : 0, &p, &err), 0);
 	o.seed = 7;
 	o.n_threads = 1;
 	if (fl_model_fit(&m1, k, ds, p, &o, &err) < 0)
@@ -199,23 +199,23 @@ static void test_params(void **state)
 			       "is not NAME=VALUE", "'0' is not a whole number in [1," };
 
 	(void)state;
-	assert_int_equal(fl_params_from_args(k->params, a1, 2, &p, &err), 0);
-	assert_int_equal(fl_param_int(p, "n_components"), 3);
-	assert_true(fl_param_bool(p, "whiten"));
-	assert_string_equal(fl_param_str(p, "svd_solver"), "auto");
-	assert_int_equal(fl_param_int(p, "n_oversamples"), 10);
-	assert_true(fl_param_is_null(p, "iterated_power"));
+	assert_int_equal(fl_hparams_from_args(k->params, a1, 2, &p, &err), 0);
+	assert_int_equal(fl_hparam_int(p, "n_components"), 3);
+	assert_true(fl_hparam_bool(p, "whiten"));
+	assert_string_equal(fl_hparam_str(p, "svd_solver"), "auto");
+	assert_int_equal(fl_hparam_int(p, "n_oversamples"), 10);
+	assert_true(fl_hparam_is_null(p, "iterated_power"));
 	json_decref(p);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(fl_params_from_args(k->params, bad[i], 1, &p, &err), FL_EINVAL);
+		assert_int_equal(fl_hparams_from_args(k->params, bad[i], 1, &p, &err), FL_EINVAL);
 		if (!strstr(err.msg, msgs[i]))
 			fail_msg("case %zu: %s", i, err.msg);
 	}
 	/* recipe JSON takes the same route; a resolved object resolves again */
 	given = json_pack("{s:i, s:b}", "n_components", 2, "whiten", 1);
-	assert_int_equal(fl_params_resolve(k->params, given, &p, &err), 0);
+	assert_int_equal(fl_hparams_resolve(k->params, given, &p, &err), 0);
 	json_t *again = NULL;
-	assert_int_equal(fl_params_resolve(k->params, p, &again, &err), 0);
+	assert_int_equal(fl_hparams_resolve(k->params, p, &again, &err), 0);
 	assert_true(json_equal(p, again));
 	json_decref(again);
 	json_decref(given);

@@ -1,7 +1,7 @@
-/* params.c - checking model parameters against a kind's spec table and
+/* hparams.c - checking model parameters against a kind's spec table and
  * filling in defaults. */
 #define _GNU_SOURCE
-#include "ml/params.h"
+#include "ml/hparams.h"
 
 #include <errno.h>
 #include <math.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-static const fl_param_spec *find_spec(const fl_param_spec *specs, const char *name)
+static const fl_hparam_spec *find_spec(const fl_hparam_spec *specs, const char *name)
 {
 	for (; specs->name; specs++)
 		if (strcmp(specs->name, name) == 0)
@@ -41,24 +41,24 @@ static int parse_number(const char *s, double *out)
 	return end != s && *end == 0 && errno == 0 && isfinite(*out);
 }
 
-static int bad(const fl_param_spec *sp, const char *val, const char *want, fl_err *err)
+static int bad(const fl_hparam_spec *sp, const char *val, const char *want, fl_err *err)
 {
 	return fl_err_set(err, FL_EINVAL, "parameter %s: '%s' is not %s", sp->name, val, want);
 }
 
-static int range_msg(const fl_param_spec *sp, const char *val, fl_err *err)
+static int range_msg(const fl_hparam_spec *sp, const char *val, fl_err *err)
 {
 	char want[160];
 
 	snprintf(want, sizeof(want), "%s in [%g, %g]%s%s",
-		 sp->type == FL_PARAM_REAL ? "a number" : "a whole number",
+		 sp->type == FL_HPARAM_REAL ? "a number" : "a whole number",
 		 sp->min, sp->max, sp->choices ? " or one of " : "",
 		 sp->choices ? sp->choices : "");
 	return bad(sp, val, want, err);
 }
 
 /* A number that must lie in the spec's range (and be whole for ints). */
-static json_t *number_value(const fl_param_spec *sp, double v, int whole)
+static json_t *number_value(const fl_hparam_spec *sp, double v, int whole)
 {
 	if (v < sp->min || v > sp->max)
 		return NULL;
@@ -70,7 +70,7 @@ static json_t *number_value(const fl_param_spec *sp, double v, int whole)
 	return json_real(v);
 }
 
-static int parse_int_list(const fl_param_spec *sp, const char *s, json_t **out,
+static int parse_int_list(const fl_hparam_spec *sp, const char *s, json_t **out,
 			  fl_err *err)
 {
 	json_t *arr = json_array();
@@ -101,7 +101,7 @@ static int parse_int_list(const fl_param_spec *sp, const char *s, json_t **out,
 }
 
 /* Parse text as the user typed it. */
-static int parse_text(const fl_param_spec *sp, const char *s, json_t **out, fl_err *err)
+static int parse_text(const fl_hparam_spec *sp, const char *s, json_t **out, fl_err *err)
 {
 	double v;
 
@@ -109,24 +109,24 @@ static int parse_text(const fl_param_spec *sp, const char *s, json_t **out, fl_e
 	if (sp->nullable && (strcasecmp(s, "none") == 0 || strcasecmp(s, "null") == 0))
 		return (*out = json_null()) ? 0 : FL_ENOMEM;
 	switch (sp->type) {
-	case FL_PARAM_INT:
-	case FL_PARAM_REAL:
-		if (parse_number(s, &v) && (*out = number_value(sp, v, sp->type == FL_PARAM_INT)))
+	case FL_HPARAM_INT:
+	case FL_HPARAM_REAL:
+		if (parse_number(s, &v) && (*out = number_value(sp, v, sp->type == FL_HPARAM_INT)))
 			return 0;
 		return range_msg(sp, s, err);
-	case FL_PARAM_BOOL:
+	case FL_HPARAM_BOOL:
 		if (!strcasecmp(s, "true") || !strcmp(s, "1") || !strcasecmp(s, "yes"))
 			return (*out = json_true()) ? 0 : FL_ENOMEM;
 		if (!strcasecmp(s, "false") || !strcmp(s, "0") || !strcasecmp(s, "no"))
 			return (*out = json_false()) ? 0 : FL_ENOMEM;
 		return bad(sp, s, "true or false", err);
-	case FL_PARAM_CHOICE:
+	case FL_HPARAM_CHOICE:
 		if (has_choice(sp->choices, s))
 			return (*out = json_string(s)) ? 0 : FL_ENOMEM;
 		return bad(sp, s, sp->choices, err);
-	case FL_PARAM_INT_LIST:
+	case FL_HPARAM_INT_LIST:
 		return parse_int_list(sp, s, out, err);
-	case FL_PARAM_NUM_OR_CHOICE:
+	case FL_HPARAM_NUM_OR_CHOICE:
 		if (has_choice(sp->choices, s))
 			return (*out = json_string(s)) ? 0 : FL_ENOMEM;
 		if (parse_number(s, &v) && (*out = number_value(sp, v, 0)))
@@ -138,7 +138,7 @@ static int parse_text(const fl_param_spec *sp, const char *s, json_t **out, fl_e
 
 /* A JSON value from a recipe: render it as text and parse it the same way,
  * so both routes accept exactly the same values. */
-static int parse_json(const fl_param_spec *sp, const json_t *v, json_t **out, fl_err *err)
+static int parse_json(const fl_hparam_spec *sp, const json_t *v, json_t **out, fl_err *err)
 {
 	char *text = NULL;
 	int rc;
@@ -168,19 +168,19 @@ static int parse_json(const fl_param_spec *sp, const json_t *v, json_t **out, fl
 	return rc;
 }
 
-static int unknown(const fl_param_spec *specs, const char *name, fl_err *err)
+static int unknown(const fl_hparam_spec *specs, const char *name, fl_err *err)
 {
 	char list[512] = "";
 	size_t len = 0;
 
-	for (const fl_param_spec *s = specs; s->name && len < sizeof(list); s++)
+	for (const fl_hparam_spec *s = specs; s->name && len < sizeof(list); s++)
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
 					s == specs ? "" : ", ", s->name);
 	return fl_err_set(err, FL_EINVAL, "unknown parameter '%s' (known: %s)", name,
 			  specs->name ? list : "none");
 }
 
-int fl_params_resolve(const fl_param_spec *specs, const json_t *given,
+int fl_hparams_resolve(const fl_hparam_spec *specs, const json_t *given,
 		      json_t **out, fl_err *err)
 {
 	json_t *res = json_object(), *v;
@@ -195,7 +195,7 @@ int fl_params_resolve(const fl_param_spec *specs, const json_t *given,
 	json_object_foreach((json_t *)given, key, v)
 		if (rc == 0 && !find_spec(specs, key))
 			rc = unknown(specs, key, err);
-	for (const fl_param_spec *sp = specs; rc == 0 && sp->name; sp++) {
+	for (const fl_hparam_spec *sp = specs; rc == 0 && sp->name; sp++) {
 		json_t *val = NULL;
 		json_t *g = given ? json_object_get(given, sp->name) : NULL;
 		rc = g ? parse_json(sp, g, &val, err) : parse_text(sp, sp->def, &val, err);
@@ -210,7 +210,7 @@ int fl_params_resolve(const fl_param_spec *specs, const json_t *given,
 	return 0;
 }
 
-int fl_params_from_args(const fl_param_spec *specs, const char *const *assign,
+int fl_hparams_from_args(const fl_hparam_spec *specs, const char *const *assign,
 			size_t n, json_t **out, fl_err *err)
 {
 	json_t *given = json_object();
@@ -233,12 +233,12 @@ int fl_params_from_args(const fl_param_spec *specs, const char *const *assign,
 		free(name);
 	}
 	if (rc == 0)
-		rc = fl_params_resolve(specs, given, out, err);
+		rc = fl_hparams_resolve(specs, given, out, err);
 	json_decref(given);
 	return rc;
 }
 
-int64_t fl_param_int(const json_t *p, const char *name)
+int64_t fl_hparam_int(const json_t *p, const char *name)
 {
 	json_t *v = json_object_get(p, name);
 
@@ -246,32 +246,32 @@ int64_t fl_param_int(const json_t *p, const char *name)
 				  : (int64_t)json_number_value(v);
 }
 
-double fl_param_real(const json_t *p, const char *name)
+double fl_hparam_real(const json_t *p, const char *name)
 {
 	return json_number_value(json_object_get(p, name));
 }
 
-int fl_param_bool(const json_t *p, const char *name)
+int fl_hparam_bool(const json_t *p, const char *name)
 {
 	return json_is_true(json_object_get(p, name));
 }
 
-const char *fl_param_str(const json_t *p, const char *name)
+const char *fl_hparam_str(const json_t *p, const char *name)
 {
 	return json_string_value(json_object_get(p, name));
 }
 
-int fl_param_is_null(const json_t *p, const char *name)
+int fl_hparam_is_null(const json_t *p, const char *name)
 {
 	return json_is_null(json_object_get(p, name));
 }
 
-size_t fl_param_list_len(const json_t *p, const char *name)
+size_t fl_hparam_list_len(const json_t *p, const char *name)
 {
 	return json_array_size(json_object_get(p, name));
 }
 
-int64_t fl_param_list_at(const json_t *p, const char *name, size_t i)
+int64_t fl_hparam_list_at(const json_t *p, const char *name, size_t i)
 {
 	return (int64_t)json_integer_value(json_array_get(json_object_get(p, name), i));
 }
