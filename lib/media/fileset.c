@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "core/atomic.h"
+#include "core/strv.h"
 #include "core/log.h"
 
 int fl_on_bad_parse(const char *s, fl_on_bad *out, fl_err *err)
@@ -35,15 +36,6 @@ int fl_has_ext(const char *name, const char *const *exts)
 		if (!strcasecmp(dot + 1, *exts))
 			return 1;
 	return 0;
-}
-
-static void free_strv(char **v, size_t n)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* A folder entry: its name and whether it is a folder, from readdir's
@@ -305,8 +297,8 @@ void fl_fileset_free(fl_fileset *s)
 {
 	if (!s)
 		return;
-	free_strv(s->paths, s->n);
-	free_strv(s->classes, s->n_classes);
+	fl_strv_free(s->paths, s->n);
+	fl_strv_free(s->classes, s->n_classes);
 	free(s->labels);
 	free(s);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/atomic.h"
+#include "core/strv.h"
 #include "core/sha256.h"
 #include "ml/le.h"
 
@@ -30,21 +31,12 @@ const char *fl_dtype_name(fl_dtype t)
 
 /* ---- schema ---------------------------------------------------------- */
 
-static void free_strv(char **v, size_t n)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void fl_schema_clear(fl_schema *s)
 {
-	free_strv(s->feature_names, s->n_features);
+	fl_strv_free(s->feature_names, s->n_features);
 	free(s->feature_types);
 	free(s->label_name);
-	free_strv(s->class_names, s->n_classes);
+	fl_strv_free(s->class_names, s->n_classes);
 	free(s->prep_json);
 	memset(s, 0, sizeof(*s));
 }
@@ -57,7 +49,7 @@ static char **dup_strv(char *const *v, size_t n)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		if (!(c[i] = strdup(v[i]))) {
-			free_strv(c, i);
+			fl_strv_free(c, i);
 			return NULL;
 		}
 	return c;
