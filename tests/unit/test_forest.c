@@ -20,6 +20,7 @@
 #include "core/rng.h"
 #include "ml/forest.h"
 #include "ml/model.h"
+#include "ml/modelfile.h"
 #include "testutil.h"
 
 /* A numeric CSV with a header, target in column `label_col` (-1: last). */
@@ -825,6 +826,53 @@ static void test_model_file_round_trip(void **state)
 	free(dir);
 }
 
+/* A classifier's first value rows must be one-hot (prediction adds only
+ * their one): a file whose checksum is right but whose first value row is
+ * not one-hot is refused on load, and the same file rewritten untouched
+ * loads. */
+static void test_load_checks_onehot_rows(void **state)
+{
+	fl_dataset *ds = digits_dataset();
+	const fl_model_kind *k = fl_model_kind_find("random_forest");
+	const char *args[] = { "n_estimators=3" };
+	fl_fit_opts o = FL_FIT_OPTS_INIT;
+	fl_err err = FL_ERR_INIT;
+	fl_model *m = NULL, *m2 = NULL;
+	fl_modelfile *mf = NULL;
+	json_t *params = NULL;
+	char *dir = tu_tmpdir(), path[4096], same[4096], bad[4096];
+
+	(void)state;
+	assert_int_equal(fl_hparams_from_args(k->params, args, 1, &params, &err), 0);
+	if (fl_model_fit(&m, k, ds, params, &o, &err) < 0)
+		fail_msg("%s", err.msg);
+	snprintf(path, sizeof(path), "%s/rf.floe", dir);
+	snprintf(same, sizeof(same), "%s/same.floe", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.floe", dir);
+	assert_int_equal(fl_model_save(m, path, &err), 0);
+	assert_int_equal(fl_modelfile_read(&mf, path, &err), 0);
+	assert_int_equal(fl_modelfile_write(mf, same, &err), 0);
+	if (fl_model_load(&m2, same, &err) < 0)
+		fail_msg("%s", err.msg);
+	fl_model_free(m2);
+	m2 = NULL;
+	const fl_mf_array *a = fl_modelfile_find(mf, "leaf_value");
+	assert_non_null(a);
+	assert_int_equal(a->dtype, FL_DTYPE_F32);
+	assert_true(((float *)a->data)[1] == 0.0f); /* row 0 (class 0), class 1 */
+	((float *)a->data)[1] = 0.5f;
+	assert_int_equal(fl_modelfile_write(mf, bad, &err), 0);
+	assert_int_equal(fl_model_load(&m2, bad, &err), FL_EINVAL);
+	assert_null(m2);
+	assert_non_null(strstr(err.msg, "no one-hot value rows"));
+	fl_modelfile_free(mf);
+	fl_model_free(m);
+	json_decref(params);
+	fl_dataset_free(ds);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -845,6 +893,7 @@ int main(void)
 		cmocka_unit_test(test_constant_feature),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_model_file_round_trip),
+		cmocka_unit_test(test_load_checks_onehot_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
