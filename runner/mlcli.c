@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "data/csv.h"
 #include "data/table.h"
 
 static void print_scalar(FILE *fp, const char *prefix, const char *key, const json_t *v)
@@ -99,40 +100,14 @@ void mlcli_print_json(FILE *fp, const json_t *j)
 	fputc('\n', fp);
 }
 
-static void print_text(FILE *fp, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ') {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
-/* The shortest %g form that reads back to the same double. */
-static void print_number(FILE *fp, double v)
-{
-	char buf[40];
-
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*g", prec, v);
-		if (strtod(buf, NULL) == v || prec == 17)
-			break;
-	}
-	fputs(buf, fp);
-}
-
 int mlcli_print_table(FILE *fp, const fl_table *t)
 {
+	char num[64];
+
 	for (size_t c = 0; c < t->n_cols; c++) {
 		if (c)
 			fputc(',', fp);
-		print_text(fp, t->cols[c].name);
+		fl_csv_put_text(fp, t->cols[c].name, ',');
 	}
 	fputc('\n', fp);
 	for (size_t i = 0; i < t->n_rows; i++) {
@@ -140,10 +115,12 @@ int mlcli_print_table(FILE *fp, const fl_table *t)
 			const fl_column *col = &t->cols[c];
 			if (c)
 				fputc(',', fp);
-			if (col->type == FL_COL_NUMERIC)
-				print_number(fp, col->num[i]);
-			else
-				print_text(fp, col->levels[col->codes[i]]);
+			if (col->type == FL_COL_NUMERIC) {
+				fl_csv_format_number(num, sizeof(num), col->num[i]);
+				fputs(num, fp);
+			} else {
+				fl_csv_put_text(fp, col->levels[col->codes[i]], ',');
+			}
 		}
 		fputc('\n', fp);
 	}

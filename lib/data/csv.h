@@ -15,6 +15,7 @@
 #define FL_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -102,6 +103,16 @@ void fl_csv_writer_abort(fl_csv_writer *w);
 /* Write a whole table. */
 int fl_csv_write(const fl_table *t, const char *path,
 		 const fl_csv_write_opts *opts, fl_err *err);
+
+/* Format v as the shortest %.Ng (N = 15..17) that reads back to v ("inf",
+ * "-inf", "nan" for the others) into buf of n bytes (32 are enough);
+ * returns snprintf's length. */
+int fl_csv_format_number(char *buf, size_t n, double v);
+
+/* Write one text field to fp, RFC 4180 quoted (quotes doubled) when it
+ * holds the delimiter, a quote, a line break, or a leading or trailing
+ * space; as it is otherwise. NULL writes an empty field. */
+void fl_csv_put_text(FILE *fp, const char *s, char delim);
 
 /* Parse a whole string as a number the way the reader does (fast path with
  * correct rounding; "nan", "inf", "infinity" in any case, with a sign).

@@ -19,8 +19,7 @@ struct fl_csv_writer {
 	size_t n_cols;      /* columns in the schema */
 };
 
-/* The shortest %.Ng (N = 15..17) that reads back to v. */
-static int format_double(char *buf, size_t n, double v)
+int fl_csv_format_number(char *buf, size_t n, double v)
 {
 	int len = 0;
 
@@ -46,8 +45,10 @@ static int needs_quotes(const char *s, char delim)
 	return 0;
 }
 
-static void put_text(FILE *fp, const char *s, char delim)
+void fl_csv_put_text(FILE *fp, const char *s, char delim)
 {
+	if (!s)
+		s = "";
 	if (!needs_quotes(s, delim)) {
 		fputs(s, fp);
 		return;
@@ -82,7 +83,7 @@ int fl_csv_writer_open(fl_csv_writer **out, const char *path,
 	for (size_t c = 0; c < schema->n_cols; c++) {
 		if (c)
 			putc(w->delim, w->fp);
-		put_text(w->fp, schema->cols[c].name, w->delim);
+		fl_csv_put_text(w->fp, schema->cols[c].name, w->delim);
 	}
 	putc('\n', w->fp);
 	*out = w;
@@ -107,10 +108,10 @@ int fl_csv_writer_append(fl_csv_writer *w, const fl_table *t, fl_err *err)
 			if (fl_table_is_missing(t, c, i)) {
 				fputs(w->na_rep, w->fp);
 			} else if (col->type == FL_COL_NUMERIC) {
-				format_double(num, sizeof(num), col->num[i]);
+				fl_csv_format_number(num, sizeof(num), col->num[i]);
 				fputs(num, w->fp);
 			} else {
-				put_text(w->fp, col->levels[col->codes[i]], w->delim);
+				fl_csv_put_text(w->fp, col->levels[col->codes[i]], w->delim);
 			}
 		}
 		putc('\n', w->fp);

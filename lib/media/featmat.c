@@ -10,6 +10,7 @@
 
 #include "core/atomic.h"
 #include "core/parallel.h"
+#include "data/csv.h"
 
 int fl_featmat_new(fl_featmat **out, size_t n_rows, size_t n_ids, size_t n_cols,
 		   int with_labels, fl_err *err)
@@ -99,24 +100,6 @@ void fl_featmat_filter(fl_featmat *m, const unsigned char *keep)
 	m->n_rows = w;
 }
 
-/* A CSV field: quoted (with doubled quotes) when it needs to be. */
-static void put_text(FILE *fp, const char *s)
-{
-	if (!s)
-		s = "";
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
 static void put_number(FILE *fp, double v)
 {
 	if (isnan(v))
@@ -133,11 +116,11 @@ static void put_header(FILE *fp, const fl_featmat *m)
 
 	for (size_t i = 0; i < m->n_ids; i++, sep = ",") {
 		fputs(sep, fp);
-		put_text(fp, m->id_names[i]);
+		fl_csv_put_text(fp, m->id_names[i], ',');
 	}
 	for (size_t j = 0; j < m->n_cols; j++, sep = ",") {
 		fputs(sep, fp);
-		put_text(fp, m->col_names[j]);
+		fl_csv_put_text(fp, m->col_names[j], ',');
 	}
 	if (m->labels) {
 		fputs(sep, fp);
@@ -152,7 +135,7 @@ static void put_row(FILE *fp, const fl_featmat *m, size_t r)
 
 	for (size_t i = 0; i < m->n_ids; i++, sep = ",") {
 		fputs(sep, fp);
-		put_text(fp, m->ids[r * m->n_ids + i]);
+		fl_csv_put_text(fp, m->ids[r * m->n_ids + i], ',');
 	}
 	for (size_t j = 0; j < m->n_cols; j++, sep = ",") {
 		fputs(sep, fp);
@@ -160,7 +143,7 @@ static void put_row(FILE *fp, const fl_featmat *m, size_t r)
 	}
 	if (m->labels) {
 		fputs(sep, fp);
-		put_text(fp, m->labels[r]);
+		fl_csv_put_text(fp, m->labels[r], ',');
 	}
 	fputc('\n', fp);
 }
