@@ -9,6 +9,7 @@
 
 #include "core/parallel.h"
 #include "core/rng.h"
+#include "ml/forest_walk.h"
 
 /* ---- parameters ---- */
 
@@ -137,7 +138,9 @@ static int fit_tree(void *ud, size_t i, int worker, fl_err *err)
 	fl_rng_seed(&r, j->rf->params.seed, i);
 	if ((rc = fl_tree_fit(&j->rf->trees[i], &j->g, &r, j->scratch[worker],
 			      j->inbag ? j->inbag + i * j->inbag_len : NULL,
-			      err)) < 0)
+			      err)) < 0 ||
+	    (rc = fl_tree_walk_prepare(&j->rf->trees[i], j->rf->n_features,
+				       err)) < 0)
 		return rc;
 	pthread_mutex_lock(&j->lock);
 	j->done++;
@@ -308,50 +311,6 @@ static size_t outputs_of(const fl_forest *rf)
 	return rf->n_classes > 0 ? (size_t)rf->n_classes : 1;
 }
 
-/* Find the leaf node of each of m rows (bin codes: m x F) in one tree.
- * WALK_GROUP rows are in flight at once, one level per pass: their node
- * loads are independent, so the memory system overlaps them instead of
- * waiting for one row at a time; a row that reaches its leaf hands its
- * slot to the next row. (Measured against walking groups in lockstep, with
- * leaves that loop to themselves or with a conditional move: no faster,
- * or slower.) */
-#define WALK_GROUP 16
-
-static void walk_tree(const fl_tree *tr, const uint8_t *codes, size_t F,
-		      size_t m, uint32_t *leaf)
-{
-	const fl_tree_node *nodes = tr->nodes;
-	const uint8_t *rc[WALK_GROUP]; /* the slot's row codes; NULL: done */
-	uint32_t id[WALK_GROUP];
-	size_t row[WALK_GROUP], next = 0, live = 0, G;
-
-	for (G = 0; G < WALK_GROUP && next < m; G++, live++) {
-		row[G] = next;
-		rc[G] = codes + next++ * F;
-		id[G] = 0;
-	}
-	while (live > 0) {
-		for (size_t g = 0; g < G; g++) {
-			if (!rc[g])
-				continue;
-			fl_tree_node nd = nodes[id[g]];
-			if (nd.leaf) {
-				leaf[row[g]] = id[g];
-				if (next < m) {
-					row[g] = next;
-					rc[g] = codes + next++ * F;
-					id[g] = 0;
-				} else {
-					rc[g] = NULL;
-					live--;
-				}
-				continue;
-			}
-			id[g] = nd.left + (rc[g][nd.feature] > nd.bin);
-		}
-	}
-}
-
 void fl_forest_codes(const fl_forest *rf, const double *X, size_t n,
 		     uint8_t *out)
 {
@@ -364,17 +323,18 @@ void fl_forest_codes(const fl_forest *rf, const double *X, size_t n,
 			out[i * F + f] = fl_bins_code(&b, f, X[i * F + f]);
 }
 
-/* Add one tree's leaf values to rows [lo, hi) of the sums. A classifier's
- * value rows below n_classes are one-hot (pure leaves): adding their zeros
- * would leave the sums unchanged, so only the one is added. */
+/* Add one tree's leaf values to rows [lo, hi) of the sums, given each
+ * row's value row (fl_tree_walk). A classifier's value rows below n_classes
+ * are one-hot (pure leaves): adding their zeros would leave the sums
+ * unchanged, so only the one is added. */
 static void add_leaves(pred_job *j, const fl_tree *tr, const uint8_t *bag,
-		       const uint32_t *leaf, size_t lo, size_t hi)
+		       const uint32_t *vrow, size_t lo, size_t hi)
 {
 	size_t no = outputs_of(j->rf);
 	uint32_t onehot = j->rf->n_classes > 0 ? (uint32_t)j->rf->n_classes : 0;
 
 	for (size_t i = lo; i < hi; i++) {
-		uint32_t row = tr->nodes[leaf[i - lo]].left;
+		uint32_t row = vrow[i - lo];
 		double *o = j->out + i * no;
 		if (bag && (bag[i / 8] >> (i % 8) & 1))
 			continue;
@@ -400,25 +360,25 @@ static int predict_block(void *ud, size_t blk, int worker, fl_err *err)
 	size_t no = outputs_of(rf), F = rf->n_features;
 	size_t lo = blk * j->block;
 	size_t hi = lo + j->block < j->n ? lo + j->block : j->n;
-	uint8_t *codes = malloc((hi - lo) * F + 1);
-	uint32_t *leaf = malloc((hi - lo + 1) * sizeof(*leaf));
+	uint8_t *codes = malloc((hi - lo) * F + FL_TREE_WALK_PAD);
+	uint32_t *vrow = malloc((hi - lo + 1) * sizeof(*vrow));
 
 	(void)worker;
-	if (!codes || !leaf) {
+	if (!codes || !vrow) {
 		free(codes);
-		free(leaf);
+		free(vrow);
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	}
 	fl_bins_lut_codes(&j->lut, j->X + lo * F, hi - lo, codes);
 	memset(j->out + lo * no, 0, (hi - lo) * no * sizeof(double));
 	for (size_t t = 0; t < rf->n_trees; t++) {
 		const fl_tree *tr = &rf->trees[t];
-		walk_tree(tr, codes, F, hi - lo, leaf);
+		fl_tree_walk(tr, codes, F, hi - lo, vrow);
 		add_leaves(j, tr, j->inbag ? j->inbag + t * j->inbag_len : NULL,
-			   leaf, lo, hi);
+			   vrow, lo, hi);
 	}
 	free(codes);
-	free(leaf);
+	free(vrow);
 	for (size_t i = lo; i < hi; i++) {
 		double d = j->n_used ? j->n_used[i] : (double)rf->n_trees;
 		for (size_t k = 0; k < no && d > 0; k++)

@@ -153,6 +153,7 @@ void fl_tree_clear(fl_tree *t)
 	free(t->nodes);
 	free(t->values);
 	free(t->importance);
+	free(t->packed);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -38,6 +38,9 @@ typedef struct fl_tree {
 	fl_tree_node *nodes;  /* node 0 is the root */
 	float *values;        /* n_values x n_outputs */
 	double *importance;   /* n_features: weighted impurity decrease, raw */
+	uint32_t *packed;     /* the nodes packed for the vector walker
+			       * (forest_walk.h), or NULL */
+	uint8_t packed_shift; /* where `left` starts in a packed word */
 } fl_tree;
 
 /* What one tree is grown from and how; shared read-only by all trees. */

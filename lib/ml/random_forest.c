@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ml/forest.h"
+#include "ml/forest_walk.h"
 #include "ml/model.h"
 
 /* The fitted state: the forest, and the feature names for describe(). */
@@ -339,7 +340,8 @@ static int fill_forest(fl_forest *rf, const rf_arrays *a, fl_err *err)
 		}
 		memcpy(tr->values, a->val + ov, tr->n_values * a->no * sizeof(float));
 		ov += tr->n_values * a->no;
-		if ((rc = check_tree(tr, rf, err)) < 0)
+		if ((rc = check_tree(tr, rf, err)) < 0 ||
+		    (rc = fl_tree_walk_prepare(tr, rf->n_features, err)) < 0)
 			return rc;
 	}
 	return 0;

@@ -19,6 +19,7 @@
 
 #include "core/rng.h"
 #include "ml/forest.h"
+#include "ml/forest_walk.h"
 #include "ml/model.h"
 #include "ml/modelfile.h"
 #include "testutil.h"
@@ -665,6 +666,94 @@ static void test_predict_rows_independent(void **state)
 	table_free(&t);
 }
 
+/* Every walker gives each row its leaf's value row, as the one-row walk
+ * does: for batches shorter than, equal to and longer than the vector
+ * walker's lanes, and for a batch that ends at the end of the codes
+ * buffer. Returns whether the vector walker ran. */
+static int check_walkers(const fl_forest *rf, const table *t)
+{
+	size_t F = t->d, sizes[] = { 1, 15, 16, 17, 63, 64, 65, 200, t->n };
+	uint8_t *codes = malloc(t->n * F + FL_TREE_WALK_PAD);
+	uint32_t *want = malloc(t->n * sizeof(*want));
+	uint32_t *got = malloc(t->n * sizeof(*got));
+	int vector_ran = 0;
+
+	fl_forest_codes(rf, t->X, t->n, codes);
+	for (size_t k = 0; k < rf->n_trees; k++) {
+		const fl_tree *tr = &rf->trees[k];
+		for (size_t i = 0; i < t->n; i++)
+			want[i] = tr->nodes[fl_tree_leaf_node(tr, codes + i * F)].left;
+		for (size_t s = 0; s < sizeof(sizes) / sizeof(*sizes); s++) {
+			size_t m = sizes[s], lo = t->n - m; /* the last m rows */
+			const uint8_t *c = codes + lo * F;
+			memset(got, 0xff, m * sizeof(*got));
+			fl_tree_walk_scalar(tr, c, F, m, got);
+			assert_memory_equal(got, want + lo, m * sizeof(*got));
+			memset(got, 0xff, m * sizeof(*got));
+			if (fl_tree_walk_vector(tr, c, F, m, got) == 0) {
+				vector_ran = 1;
+				assert_memory_equal(got, want + lo, m * sizeof(*got));
+			}
+			memset(got, 0xff, m * sizeof(*got));
+			fl_tree_walk(tr, c, F, m, got);
+			assert_memory_equal(got, want + lo, m * sizeof(*got));
+		}
+	}
+	free(codes);
+	free(want);
+	free(got);
+	return vector_ran;
+}
+
+/* Deep and shallow classification trees, a regression tree, and trees
+ * packed with room for 2^15 features (8 bits left for node indices): the
+ * shallow ones are packed, the deep ones fall back to the portable walker
+ * with the same results. */
+static void test_walkers_agree(void **state)
+{
+	table t = read_csv("tests/data/digits8x8.csv");
+	fl_forest_params p = FL_FOREST_PARAMS_INIT;
+	fl_err err = FL_ERR_INIT;
+	fl_forest *rf = NULL;
+	int vector;
+
+	(void)state;
+	p.n_estimators = 6;
+	p.seed = 5;
+	rf = fit_class(&t, &p);
+	vector = rf->trees[0].packed != NULL;
+	assert_int_equal(check_walkers(rf, &t), vector);
+	for (size_t k = 0; k < rf->n_trees; k++) {
+		assert_int_equal(fl_tree_walk_prepare(&rf->trees[k], 1u << 15,
+						      &err), 0);
+		assert_null(rf->trees[k].packed); /* > 256 nodes */
+	}
+	assert_int_equal(check_walkers(rf, &t), 0);
+	fl_forest_free(rf);
+
+	p.max_depth = 3;
+	rf = fit_class(&t, &p);
+	assert_int_equal(check_walkers(rf, &t), vector);
+	for (size_t k = 0; k < rf->n_trees; k++) {
+		assert_int_equal(fl_tree_walk_prepare(&rf->trees[k], 1u << 15,
+						      &err), 0);
+		assert_int_equal(rf->trees[k].packed != NULL, vector);
+	}
+	assert_int_equal(check_walkers(rf, &t), vector);
+	fl_forest_free(rf);
+
+	p.max_depth = 0;
+	rf = NULL;
+	assert_int_equal(fl_forest_fit(&rf, t.X, t.n, t.d, NULL, 0, t.y, &p,
+				       &err), 0);
+	assert_int_equal(check_walkers(rf, &t), vector);
+	fl_forest_free(rf);
+	if (!vector)
+		print_message("# no AVX-512 here: the vector walker was not "
+			      "checked\n");
+	table_free(&t);
+}
+
 /* ---- bad input ---- */
 
 /* A constant feature next to informative ones: never split on, importance
@@ -890,6 +979,7 @@ int main(void)
 		cmocka_unit_test(test_max_features),
 		cmocka_unit_test(test_progress),
 		cmocka_unit_test(test_predict_rows_independent),
+		cmocka_unit_test(test_walkers_agree),
 		cmocka_unit_test(test_constant_feature),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_model_file_round_trip),
