@@ -2,7 +2,6 @@
  * dataset or table, or netCDF variables on a grid -> a floe HDF5 table
  * that records the input's SHA-256 and the step. */
 #define _GNU_SOURCE
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,22 +136,10 @@ static int blame(const fl_step_ctx *ctx, const load_args *a, int rc, fl_err *err
 /* The lineage of a freshly loaded table: the file's digest and name. */
 static int origin(fl_kin *k, const char *path, fl_err *err)
 {
-	char hex[FL_SHA256_HEX_LEN + 1], *copy = strdup(path);
 	fl_digest d;
-	int rc;
+	int rc = fl_sha256_file(path, &d, err);
 
-	if (!copy)
-		return fl_err_set(err, FL_ENOMEM, "out of memory");
-	if ((rc = fl_sha256_file(path, &d, err)) == 0) {
-		fl_digest_hex(&d, hex);
-		k->inputs = json_pack("[s+++]", "sha256:", hex, " ", basename(copy));
-		k->chain = json_array();
-		k->steps = json_array();
-		if (!k->inputs || !k->chain || !k->steps)
-			rc = fl_err_set(err, FL_ENOMEM, "out of memory");
-	}
-	free(copy);
-	return rc;
+	return rc < 0 ? rc : fl_kin_origin(k, &d, path, err);
 }
 
 static int run(const fl_step_ctx *ctx, fl_err *err)

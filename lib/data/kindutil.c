@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "data/kindutil.h"
 
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,23 @@ void fl_kin_free(fl_kin *k)
 	json_decref(k->inputs);
 	json_decref(k->steps);
 	memset(k, 0, sizeof(*k));
+}
+
+int fl_kin_origin(fl_kin *k, const fl_digest *d, const char *path,
+		  fl_err *err)
+{
+	char hex[FL_SHA256_HEX_LEN + 1], *copy = strdup(path);
+
+	if (!copy)
+		return fl_err_set(err, FL_ENOMEM, "out of memory");
+	fl_digest_hex(d, hex);
+	k->inputs = json_pack("[s+++]", "sha256:", hex, " ", basename(copy));
+	k->chain = json_array();
+	k->steps = json_array();
+	free(copy);
+	if (!k->inputs || !k->chain || !k->steps)
+		return fl_err_set(err, FL_ENOMEM, "out of memory");
+	return 0;
 }
 
 /* A string array of a JSON array of strings (borrowed texts). */

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "core/sha256.h"
 #include "data/table.h"
 #include "data/transform.h"
 #include "recipe/kparam.h"
@@ -50,6 +51,11 @@ int fl_kin_read(fl_kin *k, const fl_step_ctx *ctx, size_t i, fl_err *err);
 int fl_kin_merge(fl_kin *dst, const fl_kin *src, fl_err *err);
 
 void fl_kin_free(fl_kin *k);
+
+/* Start the lineage of a table read from outside the store: inputs
+ * ["sha256:<hex of d> <basename of path>"], empty chain and steps. */
+int fl_kin_origin(fl_kin *k, const fl_digest *d, const char *path,
+		  fl_err *err);
 
 /* Write `t` to output `name` of the step with the lineage of `from`, this
  * step added to its steps ("<step> (<kind>)"), and `tf` (may be NULL)

@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include "media/mediakind.h"
 
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,23 +143,13 @@ cleanup:
 static int origin(fl_kin *k, const char *root, fl_err *err)
 {
 	fl_hashtree_opts ho = FL_HASHTREE_OPTS_INIT;
-	char hex[FL_SHA256_HEX_LEN + 1], *copy = strdup(root);
 	fl_digest d;
 	int rc;
 
-	if (!copy)
-		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	ho.n_threads = 1;
-	if ((rc = fl_hash_path(root, &ho, &d, NULL, err)) == 0) {
-		fl_digest_hex(&d, hex);
-		k->inputs = json_pack("[s+++]", "sha256:", hex, " ", basename(copy));
-		k->chain = json_array();
-		k->steps = json_array();
-		if (!k->inputs || !k->chain || !k->steps)
-			rc = fl_err_set(err, FL_ENOMEM, "out of memory");
-	}
-	free(copy);
-	return rc;
+	if ((rc = fl_hash_path(root, &ho, &d, NULL, err)) < 0)
+		return rc;
+	return fl_kin_origin(k, &d, root, err);
 }
 
 int fl_media_write(const fl_step_ctx *ctx, const char *kind, const char *name, const char *root,
