@@ -12,18 +12,21 @@
 #include <string.h>
 
 /* An in-bag row with everything split search needs: this header, then
- * the row's n_features bin codes, in records of `stride` bytes. Records
- * are moved when a node's rows are partitioned, so that histograms read
- * each node's rows sequentially instead of gathering from a large matrix. */
+ * the row's n_features bin codes (at offset `hdr`), in records of
+ * `stride` bytes. Records are moved when a node's rows are partitioned,
+ * so that histograms read each node's rows sequentially instead of
+ * gathering from a large matrix. In counting mode (see the scratch) the
+ * header is only cls and n, and the codes follow at offset 8. */
 typedef struct rowinfo {
-	uint32_t row;  /* row index */
 	int32_t cls;   /* class index (classification) */
+	uint32_t n;    /* bootstrap count (counting mode) */
 	double w;      /* bootstrap count x class weight */
 	double y;      /* target (regression) */
 } rowinfo;
 
 #define REC(base, stride, i) ((rowinfo *)((base) + (size_t)(i) * (stride)))
-#define CODES(r) ((const uint8_t *)((r) + 1))
+#define CODES(s, r) ((const uint8_t *)(r) + (s)->hdr)
+#define COUNTING_HDR (2 * sizeof(uint32_t))
 
 /* A node waiting to be split; its totals sit at the same position of the
  * totals stack. */
@@ -40,6 +43,11 @@ struct fl_tree_scratch {
 	size_t n_rows, n_features;
 	size_t S;            /* stats per bin: classes + count, or w,wy,wy2,count */
 	int full_mode;       /* keep full histograms and subtract siblings */
+	int counting;        /* classification, <= 64 classes, no class
+			      * weights, no full histograms: every weight is
+			      * a whole bootstrap count, so histograms count
+			      * in integers and records are shorter */
+	size_t hdr;          /* bytes of a record's header */
 	size_t stride;       /* bytes per row record */
 	char *rows;          /* in-bag row records; partitioning moves a */
 	char *tmp;           /* node's rows from one of these to the other */
@@ -48,6 +56,9 @@ struct fl_tree_scratch {
 	double *w;           /* per row: bootstrap count (while drawing) */
 	uint32_t *perm;      /* feature order, drawn per node */
 	double *hist;        /* FL_BINS_MAX x S, kept zeroed */
+	uint32_t *chist;     /* the same in counting mode, kept zeroed */
+	int64_t *cl;         /* counting mode: running left counts, node
+			      * totals (n_classes each) */
 	uint16_t *touched;   /* non-empty bins of the current feature */
 	uint64_t *mask;      /* per bin: classes present (n_classes <= 64) */
 	double *left;        /* S running stats during a scan */
@@ -104,7 +115,10 @@ int fl_tree_scratch_new(fl_tree_scratch **out, const fl_tree_grow *g,
 	s->n_features = F;
 	s->S = g->n_classes > 0 ? (size_t)g->n_classes + 1 : 4;
 	s->full_mode = 2 * g->mtry >= F && F > 1;
-	s->stride = (sizeof(rowinfo) + F + 7) / 8 * 8;
+	s->counting = g->n_classes > 0 && g->n_classes <= 64 &&
+		      !g->class_weight && !s->full_mode;
+	s->hdr = s->counting ? COUNTING_HDR : sizeof(rowinfo);
+	s->stride = (s->hdr + F + 7) / 8 * 8;
 	s->rec_bytes = (n + 1) * s->stride;
 	s->rows = map_buffer(s->rec_bytes);
 	s->tmp = map_buffer(s->rec_bytes);
@@ -113,9 +127,11 @@ int fl_tree_scratch_new(fl_tree_scratch **out, const fl_tree_grow *g,
 	s->hist = calloc(FL_BINS_MAX * s->S, sizeof(double));
 	s->touched = malloc(FL_BINS_MAX * sizeof(*s->touched));
 	s->mask = calloc(FL_BINS_MAX, sizeof(*s->mask));
+	s->chist = calloc(FL_BINS_MAX * s->S, sizeof(*s->chist));
+	s->cl = malloc(2 * s->S * sizeof(*s->cl));
 	s->left = malloc(4 * s->S * sizeof(double));
 	if (!s->rows || !s->tmp || !s->w || !s->perm || !s->hist ||
-	    !s->touched || !s->mask || !s->left) {
+	    !s->touched || !s->mask || !s->left || !s->chist || !s->cl) {
 		fl_tree_scratch_free(s);
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	}
@@ -139,6 +155,8 @@ void fl_tree_scratch_free(fl_tree_scratch *s)
 	free(s->hist);
 	free(s->touched);
 	free(s->mask);
+	free(s->chist);
+	free(s->cl);
 	free(s->left);
 	free(s->stack);
 	free(s->stack_tot);
@@ -179,6 +197,15 @@ static void totals(const fl_tree_grow *g, const fl_tree_scratch *s,
 		   const char *base, uint32_t start, uint32_t end, double *t)
 {
 	memset(t, 0, s->S * sizeof(*t));
+	if (s->counting) {
+		/* whole numbers: exact in any order */
+		for (uint32_t i = start; i < end; i++) {
+			const rowinfo *r = REC(base, s->stride, i);
+			t[r->cls] += r->n;
+			t[s->S - 1] += 1.0;
+		}
+		return;
+	}
 	for (uint32_t i = start; i < end; i++)
 		add_row(g, s, t, REC(base, s->stride, i));
 }
@@ -336,7 +363,7 @@ static void direct_feature(const fl_tree_grow *g, fl_tree_scratch *s,
 		return;
 	for (uint32_t i = e->start; i < e->end; i++) {
 		const rowinfo *r = REC(e->base, s->stride, i);
-		uint8_t c = CODES(r)[f];
+		uint8_t c = CODES(s, r)[f];
 		add_row(g, s, s->hist + (size_t)c * S, r);
 		used[c >> 6] |= 1ull << (c & 63);
 		if (masked)
@@ -354,6 +381,124 @@ static void direct_feature(const fl_tree_grow *g, fl_tree_scratch *s,
 	}
 	for (unsigned i = 0; i < u; i++) {
 		memset(s->hist + (size_t)s->touched[i] * S, 0, S * sizeof(double));
+		s->mask[s->touched[i]] = 0;
+	}
+}
+
+/* scan_masked() in counting mode: the same candidates and, since every
+ * sum is a whole number (exact in a double below 2^53), bit for bit the
+ * same proxies, with the running sums in integers. `list` (n_list bins,
+ * sorted) names the non-empty bins, or is NULL to scan all nb bins (empty
+ * ones have no classes in their mask). Rows are counted per bin only when
+ * min_samples_leaf > 1: every row weighs at least 1, so "all rows left" is
+ * "all weight left", and with min_samples_leaf 1 a side with weight has
+ * rows. */
+static void scan_counts(const fl_tree_grow *g, fl_tree_scratch *s,
+			unsigned nb, const uint16_t *list, unsigned n_list,
+			const double *t, int32_t f, split *best)
+{
+	size_t S = s->S;
+	int64_t *l = s->cl, *tk = s->cl + S, cnt = (int64_t)t[S - 1];
+	int64_t msl = (int64_t)g->min_samples_leaf;
+	int64_t W = 0, wl = 0, nl = 0, sl = 0, sr = 0;
+	unsigned m = list ? n_list : nb;
+	int rows = msl > 1;
+
+	for (int k = 0; k < g->n_classes; k++) {
+		l[k] = 0;
+		tk[k] = (int64_t)t[k];
+		W += tk[k];
+		sr += tk[k] * tk[k];
+	}
+	for (unsigned i = 0; i < m; i++) {
+		unsigned b = list ? list[i] : i;
+		const uint32_t *hb = s->chist + (size_t)b * S;
+		uint64_t cls = s->mask[b];
+		if (!cls)
+			continue;
+		if (rows && (nl += hb[S - 1]) >= cnt)
+			break;
+		while (cls) {
+			int k = __builtin_ctzll(cls);
+			int64_t h = hb[k], a = l[k], ra = tk[k] - a;
+			cls &= cls - 1;
+			l[k] = a + h;
+			wl += h;
+			sl += h * (a + a + h);
+			sr -= h * (ra + ra - h);
+		}
+		int64_t wr = W - wl;
+		if (wr <= 0)
+			break; /* everything is left: no candidate from here */
+		if ((rows && (nl < msl || cnt - nl < msl)) || wl <= 0)
+			continue;
+		double dsl = (double)sl, dsr = (double)sr;
+		double dwl = (double)wl, dwr = (double)wr;
+		double num = dsl * dwr + dsr * dwl, den = dwl * dwr;
+		if (num > best->proxy * den) {
+			best->proxy = num / den;
+			best->feature = f;
+			best->bin = b;
+		}
+	}
+}
+
+/* Add the node's rows to the counting histogram of feature f; `rows`:
+ * count rows per bin too, `used`: mark non-empty bins in it (else NULL). */
+static inline __attribute__((always_inline)) void
+count_rows(const fl_tree_scratch *s, const pending *e, int32_t f, int rows,
+	   uint64_t *used)
+{
+	size_t S = s->S;
+
+	for (uint32_t i = e->start; i < e->end; i++) {
+		const rowinfo *r = REC(e->base, s->stride, i);
+		uint8_t c = CODES(s, r)[f];
+		uint32_t *hb = s->chist + (size_t)c * S;
+		hb[r->cls] += r->n;
+		if (rows)
+			hb[S - 1] += 1;
+		if (used)
+			used[c >> 6] |= 1ull << (c & 63);
+		s->mask[c] |= 1ull << r->cls;
+	}
+}
+
+/* direct_feature() in counting mode. A node with at least as many rows
+ * as bins scans and clears all bins; a smaller one lists its non-empty
+ * bins. */
+static void direct_counts(const fl_tree_grow *g, fl_tree_scratch *s,
+			  const pending *e, const double *t, int32_t f,
+			  split *best)
+{
+	unsigned nb = g->bins->n_bins[f], u = 0;
+	size_t S = s->S;
+	int rows = g->min_samples_leaf > 1;
+	uint64_t used[FL_BINS_MAX / 64] = { 0 };
+
+	if (nb < 2)
+		return;
+	if (e->end - e->start >= nb) {
+		if (rows)
+			count_rows(s, e, f, 1, NULL);
+		else
+			count_rows(s, e, f, 0, NULL);
+		scan_counts(g, s, nb, NULL, 0, t, f, best);
+		memset(s->chist, 0, nb * S * sizeof(*s->chist));
+		memset(s->mask, 0, nb * sizeof(*s->mask));
+		return;
+	}
+	if (rows)
+		count_rows(s, e, f, 1, used);
+	else
+		count_rows(s, e, f, 0, used);
+	for (unsigned w = 0; w < FL_BINS_MAX / 64; w++)
+		for (uint64_t m = used[w]; m; m &= m - 1)
+			s->touched[u++] = (uint16_t)(w * 64 + (unsigned)__builtin_ctzll(m));
+	if (u > 1)
+		scan_counts(g, s, nb, s->touched, u, t, f, best);
+	for (unsigned i = 0; i < u; i++) {
+		memset(s->chist + (size_t)s->touched[i] * S, 0, S * sizeof(*s->chist));
 		s->mask[s->touched[i]] = 0;
 	}
 }
@@ -377,6 +522,8 @@ static split find_split(const fl_tree_grow *g, fl_tree_scratch *s,
 			scan_feature(g, s, e->hist + g->bins->offset[f] * s->S,
 				     g->bins->n_bins[f], NULL, 0, t, (int32_t)f,
 				     &best);
+		else if (s->counting)
+			direct_counts(g, s, e, t, (int32_t)f, &best);
 		else
 			direct_feature(g, s, e, t, (int32_t)f, &best);
 	}
@@ -421,7 +568,7 @@ static void hist_build(const fl_tree_grow *g, const fl_tree_scratch *s,
 		double *hf = h + b->offset[f] * S;
 		for (uint32_t i = start; i < end; i++) {
 			const rowinfo *r = REC(base, s->stride, i);
-			add_row(g, s, hf + (size_t)CODES(r)[f] * S, r);
+			add_row(g, s, hf + (size_t)CODES(s, r)[f] * S, r);
 		}
 	}
 }
@@ -553,7 +700,7 @@ static uint32_t partition(fl_tree_scratch *s, const pending *e,
 
 	for (uint32_t i = e->start; i < e->end; i++) {
 		const rowinfo *row = REC(e->base, st, i);
-		if (CODES(row)[sp->feature] <= sp->bin)
+		if (CODES(s, row)[sp->feature] <= sp->bin)
 			copy_rec(REC(to, st, l++), row, st);
 		else
 			copy_rec(REC(to, st, --r), row, st);
@@ -662,13 +809,16 @@ static uint32_t draw_rows(const fl_tree_grow *g, fl_tree_scratch *s,
 		if (s->w[i] == 0)
 			continue;
 		rowinfo *r = REC(s->rows, s->stride, m++);
-		memcpy(r + 1, g->bins->codes + i * s->n_features, s->n_features);
-		r->row = (uint32_t)i;
+		memcpy((char *)r + s->hdr, g->bins->codes + i * s->n_features,
+		       s->n_features);
 		r->cls = g->n_classes > 0 ? g->y_class[i] : 0;
-		r->w = s->w[i];
-		r->y = g->n_classes > 0 ? 0.0 : g->y_value[i];
-		if (g->class_weight)
-			r->w *= g->class_weight[r->cls];
+		r->n = (uint32_t)s->w[i];
+		if (!s->counting) {
+			r->w = s->w[i];
+			r->y = g->n_classes > 0 ? 0.0 : g->y_value[i];
+			if (g->class_weight)
+				r->w *= g->class_weight[r->cls];
+		}
 		if (inbag)
 			inbag[i / 8] |= (uint8_t)(1u << (i % 8));
 	}
