@@ -709,6 +709,35 @@ static uint32_t partition(fl_tree_scratch *s, const pending *e,
 	return l;
 }
 
+/* partition() in counting mode, which also gives the children's totals
+ * (from the node's totals t): whole numbers, so the same as totals(). */
+static uint32_t partition_counts(fl_tree_scratch *s, const pending *e,
+				 const split *sp, char **dst, const double *t)
+{
+	size_t st = s->stride, S = s->S;
+	char *to = e->base == s->rows ? s->tmp : s->rows;
+	uint32_t l = e->start, r = e->end;
+	int64_t *cl = s->cl;
+
+	memset(cl, 0, S * sizeof(*cl));
+	for (uint32_t i = e->start; i < e->end; i++) {
+		const rowinfo *row = REC(e->base, st, i);
+		if (CODES(s, row)[sp->feature] <= sp->bin) {
+			copy_rec(REC(to, st, l++), row, st);
+			cl[row->cls] += row->n;
+		} else {
+			copy_rec(REC(to, st, --r), row, st);
+		}
+	}
+	cl[S - 1] = l - e->start;
+	for (size_t k = 0; k < S; k++) {
+		s->tl[k] = (double)cl[k];
+		s->tr[k] = t[k] - s->tl[k];
+	}
+	*dst = to;
+	return l;
+}
+
 /* Decide the children's histograms: in full mode, build the smaller one
  * directly and get the larger by subtracting it from the parent's, when
  * that is cheaper than building the features of both directly. */
@@ -762,9 +791,13 @@ static int split_node(const fl_tree_grow *g, fl_tree_scratch *s, fl_rng *rng,
 			return rc;
 		return make_leaf(g, b, e.id, t, w, e.depth);
 	}
-	mid = partition(s, &e, &best, &base);
-	totals(g, s, base, e.start, mid, s->tl);
-	totals(g, s, base, mid, e.end, s->tr);
+	if (s->counting) {
+		mid = partition_counts(s, &e, &best, &base, t);
+	} else {
+		mid = partition(s, &e, &best, &base);
+		totals(g, s, base, e.start, mid, s->tl);
+		totals(g, s, base, mid, e.end, s->tr);
+	}
 	double wl = weight_of(g, s->tl), wr = weight_of(g, s->tr);
 	b->importance[best.feature] += w * imp - wl * impurity(g, s->tl, wl) -
 				       wr * impurity(g, s->tr, wr);
