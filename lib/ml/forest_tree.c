@@ -56,7 +56,9 @@ struct fl_tree_scratch {
 	double *w;           /* per row: bootstrap count (while drawing) */
 	uint32_t *perm;      /* feature order, drawn per node */
 	double *hist;        /* FL_BINS_MAX x S, kept zeroed */
-	uint32_t *chist;     /* the same in counting mode, kept zeroed */
+	uint32_t *chist;     /* the same in counting mode, kept zeroed, with
+			      * CS entries per bin */
+	size_t CS;           /* S rounded up to a multiple of 8 */
 	int64_t *cl;         /* counting mode: running left counts, node
 			      * totals (n_classes each) */
 	uint16_t *touched;   /* non-empty bins of the current feature */
@@ -127,7 +129,8 @@ int fl_tree_scratch_new(fl_tree_scratch **out, const fl_tree_grow *g,
 	s->hist = calloc(FL_BINS_MAX * s->S, sizeof(double));
 	s->touched = malloc(FL_BINS_MAX * sizeof(*s->touched));
 	s->mask = calloc(FL_BINS_MAX, sizeof(*s->mask));
-	s->chist = calloc(FL_BINS_MAX * s->S, sizeof(*s->chist));
+	s->CS = (s->S + 7) / 8 * 8;
+	s->chist = calloc(FL_BINS_MAX * s->CS, sizeof(*s->chist));
 	s->cl = malloc(2 * s->S * sizeof(*s->cl));
 	s->left = malloc(4 * s->S * sizeof(double));
 	if (!s->rows || !s->tmp || !s->w || !s->perm || !s->hist ||
@@ -397,12 +400,15 @@ static void scan_counts(const fl_tree_grow *g, fl_tree_scratch *s,
 			unsigned nb, const uint16_t *list, unsigned n_list,
 			const double *t, int32_t f, split *best)
 {
-	size_t S = s->S;
+	size_t S = s->S, CS = s->CS;
+	const uint32_t *hist = s->chist;
+	const uint64_t *mask = s->mask;
 	int64_t *l = s->cl, *tk = s->cl + S, cnt = (int64_t)t[S - 1];
 	int64_t msl = (int64_t)g->min_samples_leaf;
 	int64_t W = 0, wl = 0, nl = 0, sl = 0, sr = 0;
 	unsigned m = list ? n_list : nb;
 	int rows = msl > 1;
+	split bst = *best;
 
 	for (int k = 0; k < g->n_classes; k++) {
 		l[k] = 0;
@@ -412,8 +418,8 @@ static void scan_counts(const fl_tree_grow *g, fl_tree_scratch *s,
 	}
 	for (unsigned i = 0; i < m; i++) {
 		unsigned b = list ? list[i] : i;
-		const uint32_t *hb = s->chist + (size_t)b * S;
-		uint64_t cls = s->mask[b];
+		const uint32_t *hb = hist + (size_t)b * CS;
+		uint64_t cls = mask[b];
 		if (!cls)
 			continue;
 		if (rows && (nl += hb[S - 1]) >= cnt)
@@ -435,12 +441,13 @@ static void scan_counts(const fl_tree_grow *g, fl_tree_scratch *s,
 		double dsl = (double)sl, dsr = (double)sr;
 		double dwl = (double)wl, dwr = (double)wr;
 		double num = dsl * dwr + dsr * dwl, den = dwl * dwr;
-		if (num > best->proxy * den) {
-			best->proxy = num / den;
-			best->feature = f;
-			best->bin = b;
+		if (num > bst.proxy * den) {
+			bst.proxy = num / den;
+			bst.feature = f;
+			bst.bin = b;
 		}
 	}
+	*best = bst;
 }
 
 /* Add the node's rows to the counting histogram of feature f; `rows`:
@@ -449,19 +456,33 @@ static inline __attribute__((always_inline)) void
 count_rows(const fl_tree_scratch *s, const pending *e, int32_t f, int rows,
 	   uint64_t *used)
 {
-	size_t S = s->S;
+	size_t S = s->S, CS = s->CS, st = s->stride;
+	uint32_t *hist = s->chist;
+	uint64_t *mask = s->mask;
+	const char *p = e->base + (size_t)e->start * st, *end = e->base + (size_t)e->end * st;
+	size_t off = s->hdr + (size_t)f;
 
-	for (uint32_t i = e->start; i < e->end; i++) {
-		const rowinfo *r = REC(e->base, s->stride, i);
-		uint8_t c = CODES(s, r)[f];
-		uint32_t *hb = s->chist + (size_t)c * S;
-		hb[r->cls] += r->n;
+	for (; p < end; p += st) {
+		const rowinfo *r = (const rowinfo *)p;
+		uint8_t c = (uint8_t)p[off];
+		uint32_t *hb = hist + (size_t)c * CS;
+		int32_t k = r->cls;
+		hb[k] += r->n;
 		if (rows)
 			hb[S - 1] += 1;
 		if (used)
 			used[c >> 6] |= 1ull << (c & 63);
-		s->mask[c] |= 1ull << r->cls;
+		mask[c] |= 1ull << k;
 	}
+}
+
+/* Zero bin b of the counting histogram (CS entries, a multiple of 8). */
+static inline void clear_bin(uint32_t *hist, size_t CS, unsigned b)
+{
+	uint32_t *hb = hist + (size_t)b * CS;
+
+	for (size_t k = 0; k < CS; k += 8)
+		memset(hb + k, 0, 8 * sizeof(*hb));
 }
 
 /* direct_feature() in counting mode. A node with at least as many rows
@@ -472,9 +493,10 @@ static void direct_counts(const fl_tree_grow *g, fl_tree_scratch *s,
 			  split *best)
 {
 	unsigned nb = g->bins->n_bins[f], u = 0;
-	size_t S = s->S;
+	size_t CS = s->CS;
 	int rows = g->min_samples_leaf > 1;
 	uint64_t used[FL_BINS_MAX / 64] = { 0 };
+	uint16_t *touched = s->touched;
 
 	if (nb < 2)
 		return;
@@ -484,7 +506,7 @@ static void direct_counts(const fl_tree_grow *g, fl_tree_scratch *s,
 		else
 			count_rows(s, e, f, 0, NULL);
 		scan_counts(g, s, nb, NULL, 0, t, f, best);
-		memset(s->chist, 0, nb * S * sizeof(*s->chist));
+		memset(s->chist, 0, nb * CS * sizeof(*s->chist));
 		memset(s->mask, 0, nb * sizeof(*s->mask));
 		return;
 	}
@@ -494,12 +516,12 @@ static void direct_counts(const fl_tree_grow *g, fl_tree_scratch *s,
 		count_rows(s, e, f, 0, used);
 	for (unsigned w = 0; w < FL_BINS_MAX / 64; w++)
 		for (uint64_t m = used[w]; m; m &= m - 1)
-			s->touched[u++] = (uint16_t)(w * 64 + (unsigned)__builtin_ctzll(m));
+			touched[u++] = (uint16_t)(w * 64 + (unsigned)__builtin_ctzll(m));
 	if (u > 1)
-		scan_counts(g, s, nb, s->touched, u, t, f, best);
+		scan_counts(g, s, nb, touched, u, t, f, best);
 	for (unsigned i = 0; i < u; i++) {
-		memset(s->chist + (size_t)s->touched[i] * S, 0, S * sizeof(*s->chist));
-		s->mask[s->touched[i]] = 0;
+		clear_bin(s->chist, CS, touched[i]);
+		s->mask[touched[i]] = 0;
 	}
 }
 
