@@ -61,6 +61,8 @@ struct fl_tree_scratch {
 	size_t CS;           /* S rounded up to a multiple of 8 */
 	int64_t *cl;         /* counting mode: running left counts, node
 			      * totals (n_classes each) */
+	int64_t c_w, c_sq;   /* counting mode: the node's weight and sum of
+			      * squared class counts */
 	uint16_t *touched;   /* non-empty bins of the current feature */
 	uint64_t *mask;      /* per bin: classes present (n_classes <= 64) */
 	double *left;        /* S running stats during a scan */
@@ -396,26 +398,21 @@ static void direct_feature(const fl_tree_grow *g, fl_tree_scratch *s,
  * min_samples_leaf > 1: every row weighs at least 1, so "all rows left" is
  * "all weight left", and with min_samples_leaf 1 a side with weight has
  * rows. */
-static void scan_counts(const fl_tree_grow *g, fl_tree_scratch *s,
-			unsigned nb, const uint16_t *list, unsigned n_list,
-			const double *t, int32_t f, split *best)
+static inline __attribute__((always_inline)) void
+scan_counts(const fl_tree_grow *g, fl_tree_scratch *s, unsigned nb,
+	    const uint16_t *list, unsigned n_list, const double *t, int32_t f,
+	    split *best, int rows)
 {
 	size_t S = s->S, CS = s->CS;
 	const uint32_t *hist = s->chist;
 	const uint64_t *mask = s->mask;
 	int64_t *l = s->cl, *tk = s->cl + S, cnt = (int64_t)t[S - 1];
 	int64_t msl = (int64_t)g->min_samples_leaf;
-	int64_t W = 0, wl = 0, nl = 0, sl = 0, sr = 0;
+	int64_t W = s->c_w, wl = 0, nl = 0, sl = 0, sr = s->c_sq;
 	unsigned m = list ? n_list : nb;
-	int rows = msl > 1;
 	split bst = *best;
 
-	for (int k = 0; k < g->n_classes; k++) {
-		l[k] = 0;
-		tk[k] = (int64_t)t[k];
-		W += tk[k];
-		sr += tk[k] * tk[k];
-	}
+	memset(l, 0, (size_t)g->n_classes * sizeof(*l));
 	for (unsigned i = 0; i < m; i++) {
 		unsigned b = list ? list[i] : i;
 		const uint32_t *hb = hist + (size_t)b * CS;
@@ -448,6 +445,41 @@ static void scan_counts(const fl_tree_grow *g, fl_tree_scratch *s,
 		}
 	}
 	*best = bst;
+}
+
+/* The node's totals t for scan_counts(), once per node. */
+static void node_counts(const fl_tree_grow *g, fl_tree_scratch *s,
+			const double *t)
+{
+	int64_t *tk = s->cl + s->S;
+
+	s->c_w = s->c_sq = 0;
+	for (int k = 0; k < g->n_classes; k++) {
+		tk[k] = (int64_t)t[k];
+		s->c_w += tk[k];
+		s->c_sq += tk[k] * tk[k];
+	}
+}
+
+/* scan_counts() specialised (`rows` is min_samples_leaf > 1). */
+static void scan_counts_all(const fl_tree_grow *g, fl_tree_scratch *s,
+			    unsigned nb, const double *t, int32_t f,
+			    split *best)
+{
+	if (g->min_samples_leaf > 1)
+		scan_counts(g, s, nb, NULL, 0, t, f, best, 1);
+	else
+		scan_counts(g, s, nb, NULL, 0, t, f, best, 0);
+}
+
+static void scan_counts_list(const fl_tree_grow *g, fl_tree_scratch *s,
+			     const uint16_t *list, unsigned n_list,
+			     const double *t, int32_t f, split *best)
+{
+	if (g->min_samples_leaf > 1)
+		scan_counts(g, s, 0, list, n_list, t, f, best, 1);
+	else
+		scan_counts(g, s, 0, list, n_list, t, f, best, 0);
 }
 
 /* Add the node's rows to the counting histogram of feature f; `rows`:
@@ -505,7 +537,7 @@ static void direct_counts(const fl_tree_grow *g, fl_tree_scratch *s,
 			count_rows(s, e, f, 1, NULL);
 		else
 			count_rows(s, e, f, 0, NULL);
-		scan_counts(g, s, nb, NULL, 0, t, f, best);
+		scan_counts_all(g, s, nb, t, f, best);
 		memset(s->chist, 0, nb * CS * sizeof(*s->chist));
 		memset(s->mask, 0, nb * sizeof(*s->mask));
 		return;
@@ -518,7 +550,7 @@ static void direct_counts(const fl_tree_grow *g, fl_tree_scratch *s,
 		for (uint64_t m = used[w]; m; m &= m - 1)
 			touched[u++] = (uint16_t)(w * 64 + (unsigned)__builtin_ctzll(m));
 	if (u > 1)
-		scan_counts(g, s, nb, touched, u, t, f, best);
+		scan_counts_list(g, s, touched, u, t, f, best);
 	for (unsigned i = 0; i < u; i++) {
 		clear_bin(s->chist, CS, touched[i]);
 		s->mask[touched[i]] = 0;
@@ -533,6 +565,8 @@ static split find_split(const fl_tree_grow *g, fl_tree_scratch *s,
 	split best = { -INFINITY, -1, 0 };
 	size_t F = s->n_features;
 
+	if (s->counting)
+		node_counts(g, s, t);
 	for (size_t j = 0; j < F; j++) {
 		size_t k = j + (size_t)fl_rng_below(rng, F - j);
 		uint32_t f = s->perm[k];
