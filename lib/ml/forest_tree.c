@@ -59,8 +59,10 @@ struct fl_tree_scratch {
 	uint32_t *chist;     /* the same in counting mode, kept zeroed, with
 			      * CS entries per bin */
 	size_t CS;           /* S rounded up to a multiple of 8 */
-	int64_t *cl;         /* counting mode: running left counts, node
-			      * totals (n_classes each) */
+	int64_t *cl;         /* counting mode, S each: the left child's
+			      * counts while partitioning, the node's class
+			      * counts, running left counts in a scan (kept
+			      * zeroed) */
 	int64_t c_w, c_sq;   /* counting mode: the node's weight and sum of
 			      * squared class counts */
 	uint16_t *touched;   /* non-empty bins of the current feature */
@@ -133,7 +135,7 @@ int fl_tree_scratch_new(fl_tree_scratch **out, const fl_tree_grow *g,
 	s->mask = calloc(FL_BINS_MAX, sizeof(*s->mask));
 	s->CS = (s->S + 7) / 8 * 8;
 	s->chist = calloc(FL_BINS_MAX * s->CS, sizeof(*s->chist));
-	s->cl = malloc(2 * s->S * sizeof(*s->cl));
+	s->cl = calloc(3 * s->S, sizeof(*s->cl));
 	s->left = malloc(4 * s->S * sizeof(double));
 	if (!s->rows || !s->tmp || !s->w || !s->perm || !s->hist ||
 	    !s->touched || !s->mask || !s->left || !s->chist || !s->cl) {
@@ -390,64 +392,85 @@ static void direct_feature(const fl_tree_grow *g, fl_tree_scratch *s,
 	}
 }
 
-/* scan_masked() in counting mode: the same candidates and, since every
- * sum is a whole number (exact in a double below 2^53), bit for bit the
- * same proxies, with the running sums in integers. `list` (n_list bins,
- * sorted) names the non-empty bins, or is NULL to scan all nb bins (empty
- * ones have no classes in their mask). Rows are counted per bin only when
- * min_samples_leaf > 1: every row weighs at least 1, so "all rows left" is
- * "all weight left", and with min_samples_leaf 1 a side with weight has
- * rows. */
-static inline __attribute__((always_inline)) void
-scan_counts(const fl_tree_grow *g, fl_tree_scratch *s, unsigned nb,
-	    const uint16_t *list, unsigned n_list, const double *t, int32_t f,
-	    split *best, int rows)
-{
-	size_t S = s->S, CS = s->CS;
-	const uint32_t *hist = s->chist;
-	const uint64_t *mask = s->mask;
-	int64_t *l = s->cl, *tk = s->cl + S, cnt = (int64_t)t[S - 1];
-	int64_t msl = (int64_t)g->min_samples_leaf;
-	int64_t W = s->c_w, wl = 0, nl = 0, sl = 0, sr = s->c_sq;
-	unsigned m = list ? n_list : nb;
-	split bst = *best;
+/* A scan of a counting histogram in increasing bin order (scan_step()):
+ * scan_masked() in counting mode, with the same candidates and, since
+ * every sum is a whole number (exact in a double below 2^53), bit for bit
+ * the same proxies, with the running sums in integers. */
+typedef struct cscan {
+	int64_t *l;          /* running left counts per class */
+	const int64_t *tk;   /* the node's counts per class */
+	int64_t cnt, msl;    /* the node's rows, min_samples_leaf */
+	int64_t W, wl, nl;   /* node weight, left weight, left rows */
+	int64_t sl, sr;      /* sums of squared counts left and right */
+	uint64_t seen;       /* classes with counts in l */
+	split best;
+	int32_t f;
+} cscan;
 
-	memset(l, 0, (size_t)g->n_classes * sizeof(*l));
-	for (unsigned i = 0; i < m; i++) {
-		unsigned b = list ? list[i] : i;
-		const uint32_t *hb = hist + (size_t)b * CS;
-		uint64_t cls = mask[b];
-		if (!cls)
-			continue;
-		if (rows && (nl += hb[S - 1]) >= cnt)
-			break;
-		while (cls) {
-			int k = __builtin_ctzll(cls);
-			int64_t h = hb[k], a = l[k], ra = tk[k] - a;
-			cls &= cls - 1;
-			l[k] = a + h;
-			wl += h;
-			sl += h * (a + a + h);
-			sr -= h * (ra + ra - h);
-		}
-		int64_t wr = W - wl;
-		if (wr <= 0)
-			break; /* everything is left: no candidate from here */
-		if ((rows && (nl < msl || cnt - nl < msl)) || wl <= 0)
-			continue;
-		double dsl = (double)sl, dsr = (double)sr;
-		double dwl = (double)wl, dwr = (double)wr;
-		double num = dsl * dwr + dsr * dwl, den = dwl * dwr;
-		if (num > bst.proxy * den) {
-			bst.proxy = num / den;
-			bst.feature = f;
-			bst.bin = b;
-		}
-	}
-	*best = bst;
+static void cscan_start(const fl_tree_grow *g, fl_tree_scratch *s,
+			const double *t, int32_t f, const split *best,
+			cscan *c)
+{
+	c->l = s->cl + 2 * s->S;
+	c->tk = s->cl + s->S;
+	c->cnt = (int64_t)t[s->S - 1];
+	c->msl = (int64_t)g->min_samples_leaf;
+	c->W = s->c_w;
+	c->sr = s->c_sq;
+	c->wl = c->nl = c->sl = 0;
+	c->seen = 0;
+	c->best = *best;
+	c->f = f;
 }
 
-/* The node's totals t for scan_counts(), once per node. */
+/* Zero the running counts again; the best split goes to *best. */
+static void cscan_end(cscan *c, split *best)
+{
+	for (uint64_t m = c->seen; m; m &= m - 1)
+		c->l[__builtin_ctzll(m)] = 0;
+	*best = c->best;
+}
+
+/* Add non-empty bin b (counts hb, classes cls) to the left side and
+ * consider splitting after it. Rows are counted per bin only when
+ * min_samples_leaf > 1 (`rows`): every row weighs at least 1, so "all rows
+ * left" is "all weight left", and with min_samples_leaf 1 a side with
+ * weight has rows. Returns 1 when no later bin can give a candidate. */
+static inline __attribute__((always_inline)) int
+scan_step(cscan *c, const uint32_t *hb, uint64_t cls, size_t S, unsigned b,
+	  int rows)
+{
+	int64_t *l = c->l;
+
+	if (rows && (c->nl += hb[S - 1]) >= c->cnt)
+		return 1;
+	c->seen |= cls;
+	while (cls) {
+		int k = __builtin_ctzll(cls);
+		int64_t h = hb[k], a = l[k], ra = c->tk[k] - a;
+		cls &= cls - 1;
+		l[k] = a + h;
+		c->wl += h;
+		c->sl += h * (a + a + h);
+		c->sr -= h * (ra + ra - h);
+	}
+	int64_t wl = c->wl, wr = c->W - wl;
+	if (wr <= 0)
+		return 1; /* everything is left */
+	if ((rows && (c->nl < c->msl || c->cnt - c->nl < c->msl)) || wl <= 0)
+		return 0;
+	double dsl = (double)c->sl, dsr = (double)c->sr;
+	double dwl = (double)wl, dwr = (double)wr;
+	double num = dsl * dwr + dsr * dwl, den = dwl * dwr;
+	if (num > c->best.proxy * den) {
+		c->best.proxy = num / den;
+		c->best.feature = c->f;
+		c->best.bin = b;
+	}
+	return 0;
+}
+
+/* The node's class counts for scan_step(), once per node. */
 static void node_counts(const fl_tree_grow *g, fl_tree_scratch *s,
 			const double *t)
 {
@@ -461,27 +484,6 @@ static void node_counts(const fl_tree_grow *g, fl_tree_scratch *s,
 	}
 }
 
-/* scan_counts() specialised (`rows` is min_samples_leaf > 1). */
-static void scan_counts_all(const fl_tree_grow *g, fl_tree_scratch *s,
-			    unsigned nb, const double *t, int32_t f,
-			    split *best)
-{
-	if (g->min_samples_leaf > 1)
-		scan_counts(g, s, nb, NULL, 0, t, f, best, 1);
-	else
-		scan_counts(g, s, nb, NULL, 0, t, f, best, 0);
-}
-
-static void scan_counts_list(const fl_tree_grow *g, fl_tree_scratch *s,
-			     const uint16_t *list, unsigned n_list,
-			     const double *t, int32_t f, split *best)
-{
-	if (g->min_samples_leaf > 1)
-		scan_counts(g, s, 0, list, n_list, t, f, best, 1);
-	else
-		scan_counts(g, s, 0, list, n_list, t, f, best, 0);
-}
-
 /* Add the node's rows to the counting histogram of feature f; `rows`:
  * count rows per bin too, `used`: mark non-empty bins in it (else NULL). */
 static inline __attribute__((always_inline)) void
@@ -491,7 +493,8 @@ count_rows(const fl_tree_scratch *s, const pending *e, int32_t f, int rows,
 	size_t S = s->S, CS = s->CS, st = s->stride;
 	uint32_t *hist = s->chist;
 	uint64_t *mask = s->mask;
-	const char *p = e->base + (size_t)e->start * st, *end = e->base + (size_t)e->end * st;
+	const char *p = e->base + (size_t)e->start * st;
+	const char *end = e->base + (size_t)e->end * st;
 	size_t off = s->hdr + (size_t)f;
 
 	for (; p < end; p += st) {
@@ -517,44 +520,56 @@ static inline void clear_bin(uint32_t *hist, size_t CS, unsigned b)
 		memset(hb + k, 0, 8 * sizeof(*hb));
 }
 
-/* direct_feature() in counting mode. A node with at least as many rows
- * as bins scans and clears all bins; a smaller one lists its non-empty
- * bins. */
+/* direct_feature() in counting mode (`rows` as in scan_step()). A node
+ * with at least as many rows as bins scans and clears all bins; a smaller
+ * one marks its non-empty bins in a bitmap and visits only those, clearing
+ * each once visited. */
+static inline __attribute__((always_inline)) void
+counts_feature(const fl_tree_grow *g, fl_tree_scratch *s, const pending *e,
+	       const double *t, int32_t f, split *best, int rows)
+{
+	unsigned nb = g->bins->n_bins[f];
+	size_t S = s->S, CS = s->CS;
+	uint32_t *hist = s->chist;
+	uint64_t *mask = s->mask, used[FL_BINS_MAX / 64] = { 0 };
+	cscan c;
+	int done = 0;
+
+	if (nb < 2)
+		return;
+	cscan_start(g, s, t, f, best, &c);
+	if (e->end - e->start >= nb) {
+		count_rows(s, e, f, rows, NULL);
+		for (unsigned b = 0; b < nb; b++)
+			if (mask[b] &&
+			    scan_step(&c, hist + (size_t)b * CS, mask[b], S, b, rows))
+				break;
+		memset(hist, 0, nb * CS * sizeof(*hist));
+		memset(mask, 0, nb * sizeof(*mask));
+	} else {
+		count_rows(s, e, f, rows, used);
+		for (unsigned w = 0; w < FL_BINS_MAX / 64; w++) {
+			for (uint64_t m = used[w]; m; m &= m - 1) {
+				unsigned b = w * 64 + (unsigned)__builtin_ctzll(m);
+				if (!done)
+					done = scan_step(&c, hist + (size_t)b * CS,
+							 mask[b], S, b, rows);
+				clear_bin(hist, CS, b);
+				mask[b] = 0;
+			}
+		}
+	}
+	cscan_end(&c, best);
+}
+
 static void direct_counts(const fl_tree_grow *g, fl_tree_scratch *s,
 			  const pending *e, const double *t, int32_t f,
 			  split *best)
 {
-	unsigned nb = g->bins->n_bins[f], u = 0;
-	size_t CS = s->CS;
-	int rows = g->min_samples_leaf > 1;
-	uint64_t used[FL_BINS_MAX / 64] = { 0 };
-	uint16_t *touched = s->touched;
-
-	if (nb < 2)
-		return;
-	if (e->end - e->start >= nb) {
-		if (rows)
-			count_rows(s, e, f, 1, NULL);
-		else
-			count_rows(s, e, f, 0, NULL);
-		scan_counts_all(g, s, nb, t, f, best);
-		memset(s->chist, 0, nb * CS * sizeof(*s->chist));
-		memset(s->mask, 0, nb * sizeof(*s->mask));
-		return;
-	}
-	if (rows)
-		count_rows(s, e, f, 1, used);
+	if (g->min_samples_leaf > 1)
+		counts_feature(g, s, e, t, f, best, 1);
 	else
-		count_rows(s, e, f, 0, used);
-	for (unsigned w = 0; w < FL_BINS_MAX / 64; w++)
-		for (uint64_t m = used[w]; m; m &= m - 1)
-			touched[u++] = (uint16_t)(w * 64 + (unsigned)__builtin_ctzll(m));
-	if (u > 1)
-		scan_counts_list(g, s, touched, u, t, f, best);
-	for (unsigned i = 0; i < u; i++) {
-		clear_bin(s->chist, CS, touched[i]);
-		s->mask[touched[i]] = 0;
-	}
+		counts_feature(g, s, e, t, f, best, 0);
 }
 
 /* Try features in a freshly drawn random order: the first mtry, and more
