@@ -769,12 +769,16 @@ static uint32_t partition(fl_tree_scratch *s, const pending *e,
 	char *to = e->base == s->rows ? s->tmp : s->rows;
 	uint32_t l = e->start, r = e->end;
 
+	/* without a branch per row: each record is written to both free
+	 * ends, and the end it belongs to moves (both are unfilled slots, or
+	 * the same one for the last record) */
 	for (uint32_t i = e->start; i < e->end; i++) {
 		const rowinfo *row = REC(e->base, st, i);
-		if (CODES(s, row)[sp->feature] <= sp->bin)
-			copy_rec(REC(to, st, l++), row, st);
-		else
-			copy_rec(REC(to, st, --r), row, st);
+		uint32_t left = CODES(s, row)[sp->feature] <= sp->bin;
+		copy_rec(REC(to, st, l), row, st);
+		copy_rec(REC(to, st, r - 1), row, st);
+		l += left;
+		r -= 1 - left;
 	}
 	*dst = to;
 	return l;
@@ -791,14 +795,15 @@ static uint32_t partition_counts(fl_tree_scratch *s, const pending *e,
 	int64_t *cl = s->cl;
 
 	memset(cl, 0, S * sizeof(*cl));
+	/* as partition(), summing the left rows' counts */
 	for (uint32_t i = e->start; i < e->end; i++) {
 		const rowinfo *row = REC(e->base, st, i);
-		if (CODES(s, row)[sp->feature] <= sp->bin) {
-			copy_rec(REC(to, st, l++), row, st);
-			cl[row->cls] += row->n;
-		} else {
-			copy_rec(REC(to, st, --r), row, st);
-		}
+		uint32_t left = CODES(s, row)[sp->feature] <= sp->bin;
+		copy_rec(REC(to, st, l), row, st);
+		copy_rec(REC(to, st, r - 1), row, st);
+		cl[row->cls] += row->n & (0u - left);
+		l += left;
+		r -= 1 - left;
 	}
 	cl[S - 1] = l - e->start;
 	for (size_t k = 0; k < S; k++) {
