@@ -12,18 +12,21 @@
 #include <string.h>
 
 /* An in-bag row with everything split search needs: this header, then
- * the row's n_features bin codes, in records of `stride` bytes. Records
- * are moved when a node's rows are partitioned, so that histograms read
- * each node's rows sequentially instead of gathering from a large matrix. */
+ * the row's n_features bin codes (at offset `hdr`), in records of
+ * `stride` bytes. Records are moved when a node's rows are partitioned,
+ * so that histograms read each node's rows sequentially instead of
+ * gathering from a large matrix. In counting mode (see the scratch) the
+ * header is only cls and n, and the codes follow at offset 8. */
 typedef struct rowinfo {
-	uint32_t row;  /* row index */
 	int32_t cls;   /* class index (classification) */
+	uint32_t n;    /* bootstrap count (counting mode) */
 	double w;      /* bootstrap count x class weight */
 	double y;      /* target (regression) */
 } rowinfo;
 
 #define REC(base, stride, i) ((rowinfo *)((base) + (size_t)(i) * (stride)))
-#define CODES(r) ((const uint8_t *)((r) + 1))
+#define CODES(s, r) ((const uint8_t *)(r) + (s)->hdr)
+#define COUNTING_HDR (2 * sizeof(uint32_t))
 
 /* A node waiting to be split; its totals sit at the same position of the
  * totals stack. */
@@ -40,6 +43,11 @@ struct fl_tree_scratch {
 	size_t n_rows, n_features;
 	size_t S;            /* stats per bin: classes + count, or w,wy,wy2,count */
 	int full_mode;       /* keep full histograms and subtract siblings */
+	int counting;        /* classification, <= 64 classes, no class
+			      * weights, no full histograms: every weight is
+			      * a whole bootstrap count, so histograms count
+			      * in integers and records are shorter */
+	size_t hdr;          /* bytes of a record's header */
 	size_t stride;       /* bytes per row record */
 	char *rows;          /* in-bag row records; partitioning moves a */
 	char *tmp;           /* node's rows from one of these to the other */
@@ -48,6 +56,15 @@ struct fl_tree_scratch {
 	double *w;           /* per row: bootstrap count (while drawing) */
 	uint32_t *perm;      /* feature order, drawn per node */
 	double *hist;        /* FL_BINS_MAX x S, kept zeroed */
+	uint32_t *chist;     /* the same in counting mode, kept zeroed, with
+			      * CS entries per bin */
+	size_t CS;           /* S rounded up to a multiple of 8 */
+	int64_t *cl;         /* counting mode, S each: the left child's
+			      * counts while partitioning, the node's class
+			      * counts, running left counts in a scan (kept
+			      * zeroed) */
+	int64_t c_w, c_sq;   /* counting mode: the node's weight and sum of
+			      * squared class counts */
 	uint16_t *touched;   /* non-empty bins of the current feature */
 	uint64_t *mask;      /* per bin: classes present (n_classes <= 64) */
 	double *left;        /* S running stats during a scan */
@@ -104,7 +121,10 @@ int fl_tree_scratch_new(fl_tree_scratch **out, const fl_tree_grow *g,
 	s->n_features = F;
 	s->S = g->n_classes > 0 ? (size_t)g->n_classes + 1 : 4;
 	s->full_mode = 2 * g->mtry >= F && F > 1;
-	s->stride = (sizeof(rowinfo) + F + 7) / 8 * 8;
+	s->counting = g->n_classes > 0 && g->n_classes <= 64 &&
+		      !g->class_weight && !s->full_mode;
+	s->hdr = s->counting ? COUNTING_HDR : sizeof(rowinfo);
+	s->stride = (s->hdr + F + 7) / 8 * 8;
 	s->rec_bytes = (n + 1) * s->stride;
 	s->rows = map_buffer(s->rec_bytes);
 	s->tmp = map_buffer(s->rec_bytes);
@@ -113,9 +133,12 @@ int fl_tree_scratch_new(fl_tree_scratch **out, const fl_tree_grow *g,
 	s->hist = calloc(FL_BINS_MAX * s->S, sizeof(double));
 	s->touched = malloc(FL_BINS_MAX * sizeof(*s->touched));
 	s->mask = calloc(FL_BINS_MAX, sizeof(*s->mask));
+	s->CS = (s->S + 7) / 8 * 8;
+	s->chist = calloc(FL_BINS_MAX * s->CS, sizeof(*s->chist));
+	s->cl = calloc(3 * s->S, sizeof(*s->cl));
 	s->left = malloc(4 * s->S * sizeof(double));
 	if (!s->rows || !s->tmp || !s->w || !s->perm || !s->hist ||
-	    !s->touched || !s->mask || !s->left) {
+	    !s->touched || !s->mask || !s->left || !s->chist || !s->cl) {
 		fl_tree_scratch_free(s);
 		return fl_err_set(err, FL_ENOMEM, "out of memory");
 	}
@@ -139,6 +162,8 @@ void fl_tree_scratch_free(fl_tree_scratch *s)
 	free(s->hist);
 	free(s->touched);
 	free(s->mask);
+	free(s->chist);
+	free(s->cl);
 	free(s->left);
 	free(s->stack);
 	free(s->stack_tot);
@@ -179,6 +204,15 @@ static void totals(const fl_tree_grow *g, const fl_tree_scratch *s,
 		   const char *base, uint32_t start, uint32_t end, double *t)
 {
 	memset(t, 0, s->S * sizeof(*t));
+	if (s->counting) {
+		/* whole numbers: exact in any order */
+		for (uint32_t i = start; i < end; i++) {
+			const rowinfo *r = REC(base, s->stride, i);
+			t[r->cls] += r->n;
+			t[s->S - 1] += 1.0;
+		}
+		return;
+	}
 	for (uint32_t i = start; i < end; i++)
 		add_row(g, s, t, REC(base, s->stride, i));
 }
@@ -336,7 +370,7 @@ static void direct_feature(const fl_tree_grow *g, fl_tree_scratch *s,
 		return;
 	for (uint32_t i = e->start; i < e->end; i++) {
 		const rowinfo *r = REC(e->base, s->stride, i);
-		uint8_t c = CODES(r)[f];
+		uint8_t c = CODES(s, r)[f];
 		add_row(g, s, s->hist + (size_t)c * S, r);
 		used[c >> 6] |= 1ull << (c & 63);
 		if (masked)
@@ -358,6 +392,186 @@ static void direct_feature(const fl_tree_grow *g, fl_tree_scratch *s,
 	}
 }
 
+/* A scan of a counting histogram in increasing bin order (scan_step()):
+ * scan_masked() in counting mode, with the same candidates and, since
+ * every sum is a whole number (exact in a double below 2^53), bit for bit
+ * the same proxies, with the running sums in integers. */
+typedef struct cscan {
+	int64_t *l;          /* running left counts per class */
+	const int64_t *tk;   /* the node's counts per class */
+	int64_t cnt, msl;    /* the node's rows, min_samples_leaf */
+	int64_t W, wl, nl;   /* node weight, left weight, left rows */
+	int64_t sl, sr;      /* sums of squared counts left and right */
+	uint64_t seen;       /* classes with counts in l */
+	split best;
+	int32_t f;
+} cscan;
+
+static void cscan_start(const fl_tree_grow *g, fl_tree_scratch *s,
+			const double *t, int32_t f, const split *best,
+			cscan *c)
+{
+	c->l = s->cl + 2 * s->S;
+	c->tk = s->cl + s->S;
+	c->cnt = (int64_t)t[s->S - 1];
+	c->msl = (int64_t)g->min_samples_leaf;
+	c->W = s->c_w;
+	c->sr = s->c_sq;
+	c->wl = c->nl = c->sl = 0;
+	c->seen = 0;
+	c->best = *best;
+	c->f = f;
+}
+
+/* Zero the running counts again; the best split goes to *best. */
+static void cscan_end(cscan *c, split *best)
+{
+	for (uint64_t m = c->seen; m; m &= m - 1)
+		c->l[__builtin_ctzll(m)] = 0;
+	*best = c->best;
+}
+
+/* Add non-empty bin b (counts hb, classes cls) to the left side and
+ * consider splitting after it. Rows are counted per bin only when
+ * min_samples_leaf > 1 (`rows`): every row weighs at least 1, so "all rows
+ * left" is "all weight left", and with min_samples_leaf 1 a side with
+ * weight has rows. Returns 1 when no later bin can give a candidate. */
+static inline __attribute__((always_inline)) int
+scan_step(cscan *c, const uint32_t *hb, uint64_t cls, size_t S, unsigned b,
+	  int rows)
+{
+	int64_t *l = c->l;
+
+	if (rows && (c->nl += hb[S - 1]) >= c->cnt)
+		return 1;
+	c->seen |= cls;
+	while (cls) {
+		int k = __builtin_ctzll(cls);
+		int64_t h = hb[k], a = l[k], ra = c->tk[k] - a;
+		cls &= cls - 1;
+		l[k] = a + h;
+		c->wl += h;
+		c->sl += h * (a + a + h);
+		c->sr -= h * (ra + ra - h);
+	}
+	int64_t wl = c->wl, wr = c->W - wl;
+	if (wr <= 0)
+		return 1; /* everything is left */
+	if ((rows && (c->nl < c->msl || c->cnt - c->nl < c->msl)) || wl <= 0)
+		return 0;
+	double dsl = (double)c->sl, dsr = (double)c->sr;
+	double dwl = (double)wl, dwr = (double)wr;
+	double num = dsl * dwr + dsr * dwl, den = dwl * dwr;
+	if (num > c->best.proxy * den) {
+		c->best.proxy = num / den;
+		c->best.feature = c->f;
+		c->best.bin = b;
+	}
+	return 0;
+}
+
+/* The node's class counts for scan_step(), once per node. */
+static void node_counts(const fl_tree_grow *g, fl_tree_scratch *s,
+			const double *t)
+{
+	int64_t *tk = s->cl + s->S;
+
+	s->c_w = s->c_sq = 0;
+	for (int k = 0; k < g->n_classes; k++) {
+		tk[k] = (int64_t)t[k];
+		s->c_w += tk[k];
+		s->c_sq += tk[k] * tk[k];
+	}
+}
+
+/* Add the node's rows to the counting histogram of feature f; `rows`:
+ * count rows per bin too, `used`: mark non-empty bins in it (else NULL). */
+static inline __attribute__((always_inline)) void
+count_rows(const fl_tree_scratch *s, const pending *e, int32_t f, int rows,
+	   uint64_t *used)
+{
+	size_t S = s->S, CS = s->CS, st = s->stride;
+	uint32_t *hist = s->chist;
+	uint64_t *mask = s->mask;
+	const char *p = e->base + (size_t)e->start * st;
+	const char *end = e->base + (size_t)e->end * st;
+	size_t off = s->hdr + (size_t)f;
+
+	for (; p < end; p += st) {
+		const rowinfo *r = (const rowinfo *)p;
+		uint8_t c = (uint8_t)p[off];
+		uint32_t *hb = hist + (size_t)c * CS;
+		int32_t k = r->cls;
+		hb[k] += r->n;
+		if (rows)
+			hb[S - 1] += 1;
+		if (used)
+			used[c >> 6] |= 1ull << (c & 63);
+		mask[c] |= 1ull << k;
+	}
+}
+
+/* Zero bin b of the counting histogram (CS entries, a multiple of 8). */
+static inline void clear_bin(uint32_t *hist, size_t CS, unsigned b)
+{
+	uint32_t *hb = hist + (size_t)b * CS;
+
+	for (size_t k = 0; k < CS; k += 8)
+		memset(hb + k, 0, 8 * sizeof(*hb));
+}
+
+/* direct_feature() in counting mode (`rows` as in scan_step()). A node
+ * with at least as many rows as bins scans and clears all bins; a smaller
+ * one marks its non-empty bins in a bitmap and visits only those, clearing
+ * each once visited. */
+static inline __attribute__((always_inline)) void
+counts_feature(const fl_tree_grow *g, fl_tree_scratch *s, const pending *e,
+	       const double *t, int32_t f, split *best, int rows)
+{
+	unsigned nb = g->bins->n_bins[f];
+	size_t S = s->S, CS = s->CS;
+	uint32_t *hist = s->chist;
+	uint64_t *mask = s->mask, used[FL_BINS_MAX / 64] = { 0 };
+	cscan c;
+	int done = 0;
+
+	if (nb < 2)
+		return;
+	cscan_start(g, s, t, f, best, &c);
+	if (e->end - e->start >= nb) {
+		count_rows(s, e, f, rows, NULL);
+		for (unsigned b = 0; b < nb; b++)
+			if (mask[b] &&
+			    scan_step(&c, hist + (size_t)b * CS, mask[b], S, b, rows))
+				break;
+		memset(hist, 0, nb * CS * sizeof(*hist));
+		memset(mask, 0, nb * sizeof(*mask));
+	} else {
+		count_rows(s, e, f, rows, used);
+		for (unsigned w = 0; w < FL_BINS_MAX / 64; w++) {
+			for (uint64_t m = used[w]; m; m &= m - 1) {
+				unsigned b = w * 64 + (unsigned)__builtin_ctzll(m);
+				if (!done)
+					done = scan_step(&c, hist + (size_t)b * CS,
+							 mask[b], S, b, rows);
+				clear_bin(hist, CS, b);
+				mask[b] = 0;
+			}
+		}
+	}
+	cscan_end(&c, best);
+}
+
+static void direct_counts(const fl_tree_grow *g, fl_tree_scratch *s,
+			  const pending *e, const double *t, int32_t f,
+			  split *best)
+{
+	if (g->min_samples_leaf > 1)
+		counts_feature(g, s, e, t, f, best, 1);
+	else
+		counts_feature(g, s, e, t, f, best, 0);
+}
+
 /* Try features in a freshly drawn random order: the first mtry, and more
  * only while no valid split has been found (as scikit-learn does). */
 static split find_split(const fl_tree_grow *g, fl_tree_scratch *s,
@@ -366,6 +580,8 @@ static split find_split(const fl_tree_grow *g, fl_tree_scratch *s,
 	split best = { -INFINITY, -1, 0 };
 	size_t F = s->n_features;
 
+	if (s->counting)
+		node_counts(g, s, t);
 	for (size_t j = 0; j < F; j++) {
 		size_t k = j + (size_t)fl_rng_below(rng, F - j);
 		uint32_t f = s->perm[k];
@@ -377,6 +593,8 @@ static split find_split(const fl_tree_grow *g, fl_tree_scratch *s,
 			scan_feature(g, s, e->hist + g->bins->offset[f] * s->S,
 				     g->bins->n_bins[f], NULL, 0, t, (int32_t)f,
 				     &best);
+		else if (s->counting)
+			direct_counts(g, s, e, t, (int32_t)f, &best);
 		else
 			direct_feature(g, s, e, t, (int32_t)f, &best);
 	}
@@ -421,7 +639,7 @@ static void hist_build(const fl_tree_grow *g, const fl_tree_scratch *s,
 		double *hf = h + b->offset[f] * S;
 		for (uint32_t i = start; i < end; i++) {
 			const rowinfo *r = REC(base, s->stride, i);
-			add_row(g, s, hf + (size_t)CODES(r)[f] * S, r);
+			add_row(g, s, hf + (size_t)CODES(s, r)[f] * S, r);
 		}
 	}
 }
@@ -551,12 +769,46 @@ static uint32_t partition(fl_tree_scratch *s, const pending *e,
 	char *to = e->base == s->rows ? s->tmp : s->rows;
 	uint32_t l = e->start, r = e->end;
 
+	/* without a branch per row: each record is written to both free
+	 * ends, and the end it belongs to moves (both are unfilled slots, or
+	 * the same one for the last record) */
 	for (uint32_t i = e->start; i < e->end; i++) {
 		const rowinfo *row = REC(e->base, st, i);
-		if (CODES(row)[sp->feature] <= sp->bin)
-			copy_rec(REC(to, st, l++), row, st);
-		else
-			copy_rec(REC(to, st, --r), row, st);
+		uint32_t left = CODES(s, row)[sp->feature] <= sp->bin;
+		copy_rec(REC(to, st, l), row, st);
+		copy_rec(REC(to, st, r - 1), row, st);
+		l += left;
+		r -= 1 - left;
+	}
+	*dst = to;
+	return l;
+}
+
+/* partition() in counting mode, which also gives the children's totals
+ * (from the node's totals t): whole numbers, so the same as totals(). */
+static uint32_t partition_counts(fl_tree_scratch *s, const pending *e,
+				 const split *sp, char **dst, const double *t)
+{
+	size_t st = s->stride, S = s->S;
+	char *to = e->base == s->rows ? s->tmp : s->rows;
+	uint32_t l = e->start, r = e->end;
+	int64_t *cl = s->cl;
+
+	memset(cl, 0, S * sizeof(*cl));
+	/* as partition(), summing the left rows' counts */
+	for (uint32_t i = e->start; i < e->end; i++) {
+		const rowinfo *row = REC(e->base, st, i);
+		uint32_t left = CODES(s, row)[sp->feature] <= sp->bin;
+		copy_rec(REC(to, st, l), row, st);
+		copy_rec(REC(to, st, r - 1), row, st);
+		cl[row->cls] += row->n & (0u - left);
+		l += left;
+		r -= 1 - left;
+	}
+	cl[S - 1] = l - e->start;
+	for (size_t k = 0; k < S; k++) {
+		s->tl[k] = (double)cl[k];
+		s->tr[k] = t[k] - s->tl[k];
 	}
 	*dst = to;
 	return l;
@@ -615,9 +867,13 @@ static int split_node(const fl_tree_grow *g, fl_tree_scratch *s, fl_rng *rng,
 			return rc;
 		return make_leaf(g, b, e.id, t, w, e.depth);
 	}
-	mid = partition(s, &e, &best, &base);
-	totals(g, s, base, e.start, mid, s->tl);
-	totals(g, s, base, mid, e.end, s->tr);
+	if (s->counting) {
+		mid = partition_counts(s, &e, &best, &base, t);
+	} else {
+		mid = partition(s, &e, &best, &base);
+		totals(g, s, base, e.start, mid, s->tl);
+		totals(g, s, base, mid, e.end, s->tr);
+	}
 	double wl = weight_of(g, s->tl), wr = weight_of(g, s->tr);
 	b->importance[best.feature] += w * imp - wl * impurity(g, s->tl, wl) -
 				       wr * impurity(g, s->tr, wr);
@@ -662,13 +918,16 @@ static uint32_t draw_rows(const fl_tree_grow *g, fl_tree_scratch *s,
 		if (s->w[i] == 0)
 			continue;
 		rowinfo *r = REC(s->rows, s->stride, m++);
-		memcpy(r + 1, g->bins->codes + i * s->n_features, s->n_features);
-		r->row = (uint32_t)i;
+		memcpy((char *)r + s->hdr, g->bins->codes + i * s->n_features,
+		       s->n_features);
 		r->cls = g->n_classes > 0 ? g->y_class[i] : 0;
-		r->w = s->w[i];
-		r->y = g->n_classes > 0 ? 0.0 : g->y_value[i];
-		if (g->class_weight)
-			r->w *= g->class_weight[r->cls];
+		r->n = (uint32_t)s->w[i];
+		if (!s->counting) {
+			r->w = s->w[i];
+			r->y = g->n_classes > 0 ? 0.0 : g->y_value[i];
+			if (g->class_weight)
+				r->w *= g->class_weight[r->cls];
+		}
 		if (inbag)
 			inbag[i / 8] |= (uint8_t)(1u << (i % 8));
 	}
