@@ -760,10 +760,12 @@ static inline void copy_rec(void *dst, const void *src, size_t stride)
 
 /* Partition the node's rows by code <= bin into the other buffer: left
  * rows from `start` up in their order, right rows from `end` down (in
- * reverse order; any fixed order will do). Each record moves once.
- * Returns the split point; *dst receives the children's buffer. */
-static uint32_t partition(fl_tree_scratch *s, const pending *e,
-			  const split *sp, char **dst)
+ * reverse order; any fixed order will do). Each record moves once. With
+ * `cl` (counting mode), also sum the left rows' bootstrap counts per class
+ * into it. Returns the split point; *dst receives the children's buffer. */
+static inline __attribute__((always_inline)) uint32_t
+partition(fl_tree_scratch *s, const pending *e, const split *sp, char **dst,
+	  int64_t *cl)
 {
 	size_t st = s->stride;
 	char *to = e->base == s->rows ? s->tmp : s->rows;
@@ -777,6 +779,8 @@ static uint32_t partition(fl_tree_scratch *s, const pending *e,
 		uint32_t left = CODES(s, row)[sp->feature] <= sp->bin;
 		copy_rec(REC(to, st, l), row, st);
 		copy_rec(REC(to, st, r - 1), row, st);
+		if (cl)
+			cl[row->cls] += row->n & (0u - left);
 		l += left;
 		r -= 1 - left;
 	}
@@ -784,34 +788,30 @@ static uint32_t partition(fl_tree_scratch *s, const pending *e,
 	return l;
 }
 
-/* partition() in counting mode, which also gives the children's totals
- * (from the node's totals t): whole numbers, so the same as totals(). */
-static uint32_t partition_counts(fl_tree_scratch *s, const pending *e,
-				 const split *sp, char **dst, const double *t)
+/* Split the node's rows (partition()) and put the children's totals in
+ * s->tl and s->tr. In counting mode they come from the partition pass and
+ * the node's totals t: whole numbers, so the same as totals(). */
+static uint32_t split_rows(const fl_tree_grow *g, fl_tree_scratch *s,
+			   const pending *e, const split *sp, char **dst,
+			   const double *t)
 {
-	size_t st = s->stride, S = s->S;
-	char *to = e->base == s->rows ? s->tmp : s->rows;
-	uint32_t l = e->start, r = e->end;
-	int64_t *cl = s->cl;
+	size_t S = s->S;
+	uint32_t mid;
 
-	memset(cl, 0, S * sizeof(*cl));
-	/* as partition(), summing the left rows' counts */
-	for (uint32_t i = e->start; i < e->end; i++) {
-		const rowinfo *row = REC(e->base, st, i);
-		uint32_t left = CODES(s, row)[sp->feature] <= sp->bin;
-		copy_rec(REC(to, st, l), row, st);
-		copy_rec(REC(to, st, r - 1), row, st);
-		cl[row->cls] += row->n & (0u - left);
-		l += left;
-		r -= 1 - left;
+	if (!s->counting) {
+		mid = partition(s, e, sp, dst, NULL);
+		totals(g, s, *dst, e->start, mid, s->tl);
+		totals(g, s, *dst, mid, e->end, s->tr);
+		return mid;
 	}
-	cl[S - 1] = l - e->start;
+	memset(s->cl, 0, S * sizeof(*s->cl));
+	mid = partition(s, e, sp, dst, s->cl);
+	s->cl[S - 1] = mid - e->start;
 	for (size_t k = 0; k < S; k++) {
-		s->tl[k] = (double)cl[k];
+		s->tl[k] = (double)s->cl[k];
 		s->tr[k] = t[k] - s->tl[k];
 	}
-	*dst = to;
-	return l;
+	return mid;
 }
 
 /* Decide the children's histograms: in full mode, build the smaller one
@@ -867,13 +867,7 @@ static int split_node(const fl_tree_grow *g, fl_tree_scratch *s, fl_rng *rng,
 			return rc;
 		return make_leaf(g, b, e.id, t, w, e.depth);
 	}
-	if (s->counting) {
-		mid = partition_counts(s, &e, &best, &base, t);
-	} else {
-		mid = partition(s, &e, &best, &base);
-		totals(g, s, base, e.start, mid, s->tl);
-		totals(g, s, base, mid, e.end, s->tr);
-	}
+	mid = split_rows(g, s, &e, &best, &base, t);
 	double wl = weight_of(g, s->tl), wr = weight_of(g, s->tr);
 	b->importance[best.feature] += w * imp - wl * impurity(g, s->tl, wl) -
 				       wr * impurity(g, s->tr, wr);
