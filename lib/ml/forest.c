@@ -2,6 +2,7 @@
  * score and impurity importances. */
 #include "ml/forest.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -75,6 +76,14 @@ static int check_params(const fl_forest_params *p, fl_err *err)
 		return fl_err_set(err, FL_EINVAL, "min_samples_split must be >= 2");
 	if (p->min_samples_leaf < 1)
 		return fl_err_set(err, FL_EINVAL, "min_samples_leaf must be >= 1");
+	/* a forest takes fewer than 2^32 rows; larger limits would only
+	 * overflow the tree's arithmetic */
+	if (p->min_samples_split > UINT32_MAX)
+		return fl_err_set(err, FL_EINVAL, "min_samples_split must be "
+				  "at most %" PRIu32, UINT32_MAX);
+	if (p->min_samples_leaf > UINT32_MAX)
+		return fl_err_set(err, FL_EINVAL, "min_samples_leaf must be "
+				  "at most %" PRIu32, UINT32_MAX);
 	if (p->max_bins < 2 || p->max_bins > FL_BINS_MAX)
 		return fl_err_set(err, FL_EINVAL, "max_bins must be in 2..256");
 	if (p->oob_score && !p->bootstrap)

@@ -27,6 +27,11 @@ typedef struct rowinfo {
 #define REC(base, stride, i) ((rowinfo *)((base) + (size_t)(i) * (stride)))
 #define CODES(s, r) ((const uint8_t *)(r) + (s)->hdr)
 #define COUNTING_HDR (2 * sizeof(uint32_t))
+/* Counting mode only up to 2^26 rows: a node's weight W is at most the row
+ * count, so every sum of squared counts (<= W^2 <= 2^52) is exact in a
+ * double, as the floating-point path needs to give the same proxies, and
+ * far from overflowing int64. */
+#define COUNTING_ROWS_MAX ((size_t)1 << 26)
 
 /* A node waiting to be split; its totals sit at the same position of the
  * totals stack. */
@@ -122,7 +127,8 @@ int fl_tree_scratch_new(fl_tree_scratch **out, const fl_tree_grow *g,
 	s->S = g->n_classes > 0 ? (size_t)g->n_classes + 1 : 4;
 	s->full_mode = 2 * g->mtry >= F && F > 1;
 	s->counting = g->n_classes > 0 && g->n_classes <= 64 &&
-		      !g->class_weight && !s->full_mode;
+		      !g->class_weight && !s->full_mode &&
+		      n <= COUNTING_ROWS_MAX;
 	s->hdr = s->counting ? COUNTING_HDR : sizeof(rowinfo);
 	s->stride = (s->hdr + F + 7) / 8 * 8;
 	s->rec_bytes = (n + 1) * s->stride;

@@ -823,6 +823,14 @@ static void test_bad_input(void **state)
 	p.oob_score = 1;
 	assert_int_equal(fl_forest_fit(&rf, X, 8, 2, y2, 2, NULL, &p, &err), FL_EINVAL);
 	assert_non_null(strstr(err.msg, "oob_score needs bootstrap"));
+	p = (fl_forest_params)FL_FOREST_PARAMS_INIT;
+	p.min_samples_leaf = (size_t)UINT32_MAX + 1;
+	assert_int_equal(fl_forest_fit(&rf, X, 8, 2, y2, 2, NULL, &p, &err), FL_EINVAL);
+	assert_non_null(strstr(err.msg, "min_samples_leaf must be at most 4294967295"));
+	p = (fl_forest_params)FL_FOREST_PARAMS_INIT;
+	p.min_samples_split = SIZE_MAX;
+	assert_int_equal(fl_forest_fit(&rf, X, 8, 2, y2, 2, NULL, &p, &err), FL_EINVAL);
+	assert_non_null(strstr(err.msg, "min_samples_split must be at most"));
 	assert_null(rf);
 
 	/* constant features: every tree is one leaf holding the class shares */
